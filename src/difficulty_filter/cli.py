@@ -1,0 +1,41 @@
+"""The `difficulty-filter` command: every pipeline stage callable on its own."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+
+#: Sub-command name -> module in difficulty_filter.commands.
+COMMANDS = {
+    "generate": "generate",
+    "score": "score",
+    "pass-rates": "pass_rates",
+    "annotate": "annotate",
+    "filter": "filter",
+    "analyze": "analyze",
+    "map": "map",
+    "prepare": "prepare",
+    "validate": "validate",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="difficulty-filter", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, module in COMMANDS.items():
+        cmd = importlib.import_module(f"difficulty_filter.commands.{module}")
+        cmd.add_parser(sub, name)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pass-rate statistics: difficulty buckets, confidence intervals, per-prompt aggregation."""
