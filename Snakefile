@@ -1,0 +1,24 @@
+# difficulty-filter: measure how hard each prompt of an RL dataset is for given LLMs, and filter by it.
+# Stages, one rule file each: model -> generate -> reward -> pass_rates -> filter (annotate, filter) -> report.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/model.smk"
+include: "rules/generate.smk"
+include: "rules/reward.smk"
+include: "rules/pass_rates.smk"
+include: "rules/filter.smk"
+include: "rules/report.smk"
+include: "rules/prepare.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_outputs(),

@@ -1,0 +1,13 @@
+"""Snakemake script: drop too-hard / too-easy rows and write what was dropped and why."""
+
+import json
+import logging
+
+from difficulty_filter.filtering.stage import filter_annotated
+
+if __name__ == "__main__":
+    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
+    summary = filter_annotated(snakemake.input[0], snakemake.output.filtered, snakemake.output.summary,
+                               snakemake.params.low_thresh, snakemake.params.high_thresh,
+                               snakemake.params.drop_broken_tests, snakemake.output.decisions)
+    logging.info("%s", json.dumps({k: summary[k] for k in ("input_rows", "kept_rows", "dropped_by_reason")}))

@@ -1,0 +1,13 @@
+"""Snakemake script: score one batch of generations."""
+
+import logging
+
+from difficulty_filter.scoring.batch_file import score_batch_file
+
+if __name__ == "__main__":
+    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    params = snakemake.params.scoring
+    counts = score_batch_file(snakemake.input.generations, snakemake.input.dataset, snakemake.params.rows,
+                              snakemake.output[0], params["reward"], params["verifiers"])
+    logging.getLogger("reward").info("outcomes: %s", counts)

@@ -1,0 +1,1 @@
+"""Attach pass rates to dataset rows (annotate) and drop the rows that are too easy or too hard (filter)."""

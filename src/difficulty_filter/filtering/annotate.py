@@ -1,0 +1,53 @@
+"""Add pass-rate columns to the original rows, keeping every original column and its types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import atomic
+from ..stats.buckets import bucket_of
+
+PROVENANCE_KEY = "difficulty_filter.provenance"
+
+
+def with_columns(table: pa.Table, columns: Mapping[str, Sequence]) -> pa.Table:
+    """`table` with `columns` appended (replacing same-named columns from an earlier annotation)."""
+    for name, values in columns.items():
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(name, pa.array(list(values)))
+    return table
+
+
+def pass_rate_columns(model_rates: Mapping[str, Sequence], low_model: str | None,
+                      high_model: str | None) -> dict[str, list]:
+    """`<model>_pass_rate` and `<model>_difficulty` per model, plus the original's low/high names."""
+    columns: dict[str, list] = {}
+    for model, rates in model_rates.items():
+        columns[f"{model}_pass_rate"] = list(rates)
+        columns[f"{model}_difficulty"] = [None if r is None else bucket_of(r) for r in rates]
+    if low_model:
+        columns["low_pass_rate"] = list(model_rates[low_model])
+    if high_model:
+        columns["high_pass_rate"] = list(model_rates[high_model])
+    return columns
+
+
+def broken_tests_column(reference: Sequence[dict], n_rows: int) -> list:
+    """True where the row's own reference solution fails its tests, None where there is no reference."""
+    values: list = [None] * n_rows
+    for rec in reference:
+        if rec.get("has_reference") and rec.get("reference_passed") is not None:
+            values[rec["row_index"]] = not rec["reference_passed"]
+    return values
+
+
+def write_annotated(dataset_path: str | Path, columns: Mapping[str, Sequence], out_path: str | Path,
+                    provenance: dict) -> pa.Table:
+    table = with_columns(pq.read_table(dataset_path), columns)
+    atomic.write_parquet(out_path, table, {PROVENANCE_KEY: provenance})
+    return table

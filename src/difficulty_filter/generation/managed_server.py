@@ -1,0 +1,145 @@
+"""A vLLM OpenAI-compatible server owned by one generate job: started, health-checked, always stopped.
+
+The server runs in its own process group (and, on Linux, gets SIGTERM if this process dies), so stopping
+it means SIGTERM to the whole group, then SIGKILL after a grace period: no engine process is orphaned,
+whether the job succeeds, fails, is interrupted (Ctrl-C) or is terminated (SIGTERM from Snakemake/SLURM).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from typing import Iterator
+
+log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _flag(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def server_command(model_cfg: dict, port: int, seed: int, host: str = "127.0.0.1") -> list[str]:
+    """`python -m vllm.entrypoints.openai.api_server ...` for a `models.<name>` config section."""
+    cmd = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model_cfg["path"],
+           "--host", host, "--port", str(port), "--seed", str(seed),
+           "--dtype", model_cfg.get("dtype", "auto"),
+           "--tensor-parallel-size", str(model_cfg.get("tensor_parallel_size", 1)),
+           "--data-parallel-size", str(model_cfg.get("data_parallel_size", 1)),
+           "--gpu-memory-utilization", str(model_cfg.get("gpu_memory_utilization", 0.9)),
+           # sampling defaults come from the request alone, exactly as in the offline engine
+           "--generation-config", "vllm"]
+    for key in ("tokenizer", "revision", "max_model_len"):
+        if model_cfg.get(key) is not None:
+            cmd += [_flag(key), str(model_cfg[key])]
+    for key in ("enable_expert_parallel", "enforce_eager", "trust_remote_code"):
+        if model_cfg.get(key):
+            cmd.append(_flag(key))
+    for key, value in (model_cfg.get("engine_args") or {}).items():
+        if value is True:
+            cmd.append(_flag(key))
+        elif value is False:
+            cmd.append("--no-" + key.replace("_", "-"))
+        elif isinstance(value, (dict, list)):
+            cmd += [_flag(key), json.dumps(value)]
+        elif value is not None:
+            cmd += [_flag(key), str(value)]
+    return cmd
+
+
+def _child_setup() -> None:
+    """In the child: new session (own process group) and SIGTERM when the parent dies (Linux)."""
+    os.setsid()
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class ManagedServer:
+    process: subprocess.Popen
+    url: str
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise RuntimeError(f"the vLLM server exited with code {self.process.returncode} while starting "
+                                   f"(its output is in this job's log)")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(self.url + "/health", timeout=5) as resp:
+                    if resp.status == 200:
+                        return
+            time.sleep(1.0)
+        raise TimeoutError(f"the vLLM server at {self.url} was not healthy after {timeout:.0f} s "
+                           f"(models.<name>.server.startup_timeout)")
+
+    def stop(self, grace_seconds: float = 30.0) -> None:
+        """SIGTERM the process group, SIGKILL it after `grace_seconds`."""
+        pgid = self.process.pid  # the child called setsid(): its pid is the group id
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=grace_seconds)
+        except subprocess.TimeoutExpired:
+            log.warning("vLLM server did not stop within %.0f s; killing it", grace_seconds)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)  # also reaps engine workers left in the group
+        self.process.wait()
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt while the server runs, so the cleanup below always happens."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def managed_server(model_cfg: dict, seed: int, command: list[str] | None = None,
+                   port: int | None = None) -> Iterator[ManagedServer]:
+    """Start the server (or `command`, for tests) on a free local port; yield once /health answers."""
+    port = port or free_port()
+    cmd = command or server_command(model_cfg, port, seed)
+    startup_timeout = (model_cfg.get("server") or {}).get("startup_timeout", 900)
+    with _sigterm_raises():
+        log.info("starting vLLM server: %s", " ".join(cmd))
+        server = ManagedServer(subprocess.Popen(cmd, preexec_fn=_child_setup), f"http://127.0.0.1:{port}")
+        try:
+            started = time.monotonic()
+            server.wait_healthy(startup_timeout)
+            log.info("vLLM server healthy at %s after %.1f s", server.url, time.monotonic() - started)
+            yield server
+        finally:
+            server.stop()
+            log.info("vLLM server stopped")

@@ -1,0 +1,82 @@
+"""Offline engine: one in-process `vllm.LLM` serves every batch of a shard."""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterator, Sequence
+
+from .records import Sample, finish_reason
+from .settings import Request, sampling_fields
+
+log = logging.getLogger(__name__)
+
+
+def llm_kwargs(model_cfg: dict, seed: int) -> dict:
+    """Keyword arguments of `vllm.LLM` from a `models.<name>` config section."""
+    if model_cfg.get("data_parallel_size", 1) > 1:
+        raise ValueError("data_parallel_size > 1 needs engine: server (a managed server runs the replicas); "
+                         "with engine: offline use more generate jobs instead")
+    kwargs = {
+        "model": model_cfg["path"],
+        "tokenizer": model_cfg.get("tokenizer"),
+        "revision": model_cfg.get("revision"),
+        "dtype": model_cfg.get("dtype", "auto"),
+        "max_model_len": model_cfg.get("max_model_len"),
+        "tensor_parallel_size": model_cfg.get("tensor_parallel_size", 1),
+        "enable_expert_parallel": model_cfg.get("enable_expert_parallel", False),
+        "gpu_memory_utilization": model_cfg.get("gpu_memory_utilization", 0.9),
+        "enforce_eager": model_cfg.get("enforce_eager", False),
+        "trust_remote_code": model_cfg.get("trust_remote_code", False),
+        "seed": seed,
+    }
+    return {**kwargs, **(model_cfg.get("engine_args") or {})}
+
+
+class OfflineEngine:
+    """Loads the model once; `generate` streams finished batches while vLLM batches across all of them."""
+
+    def __init__(self, model_cfg: dict, sampling_cfg: dict):
+        from vllm import LLM
+
+        self.fields = sampling_fields(sampling_cfg)
+        self.llm = LLM(**llm_kwargs(model_cfg, sampling_cfg["seed"]))
+
+    def generate(self, batches: Sequence[Sequence[Request]]) -> Iterator[tuple[int, list[list[Sample] | None]]]:
+        """Yield (batch number, per-prompt samples) as batches finish; None marks a prompt vLLM rejected."""
+        from vllm import SamplingParams, TokensPrompt
+        from vllm.exceptions import VLLMValidationError
+
+        results: list[list[list[Sample] | None]] = [[None] * len(b) for b in batches]
+        pending = [len(b) for b in batches]
+        owner: dict[str, tuple[int, int]] = {}
+        for b, requests in enumerate(batches):
+            for i, req in enumerate(requests):
+                try:
+                    [rid] = self.llm.enqueue(TokensPrompt(prompt_token_ids=req.token_ids),
+                                             SamplingParams(seed=req.seed, **self.fields), use_tqdm=False)
+                except (VLLMValidationError, ValueError) as exc:
+                    log.warning("prompt %d of batch %d rejected by vLLM: %s", i, b, exc)
+                    pending[b] -= 1
+                    continue
+                owner[rid] = (b, i)
+        yield from ((b, results[b]) for b in range(len(batches)) if pending[b] == 0)
+        engine = self.llm.llm_engine
+        while engine.has_unfinished_requests():
+            for out in engine.step():
+                if not out.finished:
+                    continue
+                b, i = owner.pop(out.request_id)
+                results[b][i] = [Sample(c.text, len(c.token_ids), finish_reason(c.finish_reason))
+                                 for c in out.outputs]
+                pending[b] -= 1
+                if pending[b] == 0:
+                    yield b, results[b]
+        if owner:
+            raise RuntimeError(f"vLLM finished without answering {len(owner)} request(s)")
+
+    def close(self) -> None:
+        """Shut the engine (and its worker processes) down."""
+        core = getattr(self.llm.llm_engine, "engine_core", None)
+        if core is not None:
+            core.shutdown()
+        del self.llm

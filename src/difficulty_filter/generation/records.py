@@ -1,0 +1,66 @@
+"""Generations batch tables (schema of docs/architecture.md) and their atomic Parquet files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pyarrow as pa
+
+from .. import atomic
+from .inputs import Row
+from .prompts import PreparedPrompt
+
+METADATA_KEY = "difficulty_filter.generation"
+FINISH_REASONS = ("stop", "length", "abort", "prompt_too_long")
+
+SCHEMA = pa.schema([
+    ("row_index", pa.int64()),
+    ("row_id", pa.string()),
+    ("data_source", pa.string()),
+    ("sample_index", pa.int32()),
+    ("response", pa.string()),
+    ("response_tokens", pa.int32()),
+    ("finish_reason", pa.string()),
+    ("prompt_tokens", pa.int32()),
+    ("too_long", pa.bool_()),
+    ("prompt_truncated", pa.bool_()),
+])
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    tokens: int
+    finish_reason: str
+
+
+def finish_reason(raw: str | None) -> str:
+    """vLLM's finish reason, folded onto the documented set (anything unexpected counts as `abort`)."""
+    return raw if raw in ("stop", "length") else "abort"
+
+
+def batch_table(rows: Sequence[Row], prompts: Sequence[PreparedPrompt],
+                results: Sequence[list[Sample] | None]) -> pa.Table:
+    """One row per (prompt, sample); a prompt the engine rejected (None) keeps one `prompt_too_long` row."""
+    columns: dict[str, list] = {name: [] for name in SCHEMA.names}
+    for row, prompt, samples in zip(rows, prompts, results, strict=True):
+        entries = list(enumerate(samples)) if samples is not None else [(-1, Sample("", 0, "prompt_too_long"))]
+        for j, sample in entries:
+            for name, value in (("row_index", row.index), ("row_id", row.row_id),
+                                ("data_source", row.data_source), ("sample_index", j),
+                                ("response", sample.text), ("response_tokens", sample.tokens),
+                                ("finish_reason", sample.finish_reason),
+                                ("prompt_tokens", prompt.prompt_tokens), ("too_long", prompt.too_long),
+                                ("prompt_truncated", prompt.truncated)):
+                columns[name].append(value)
+    return pa.table(columns, schema=SCHEMA)
+
+
+def write_batch(path: str, table: pa.Table, metadata: dict) -> None:
+    atomic.write_parquet(path, table, {METADATA_KEY: metadata})
+
+
+def write_placeholder(path: str, metadata: dict) -> None:
+    """Zero-row file for a part past the end of the data."""
+    write_batch(path, SCHEMA.empty_table(), metadata)

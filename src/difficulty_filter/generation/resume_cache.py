@@ -1,0 +1,66 @@
+"""Finished batches kept outside Snakemake's outputs, so a rerun reuses them instead of regenerating.
+
+Snakemake deletes a job's declared outputs before it reruns the job; a copy (hard link when possible)
+under `cache_dir/<key[:2]>/<key>.parquet` survives that. The key hashes the batch's rows (positions, ids,
+sources, messages) and every setting that changes the generated text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+from .. import atomic
+from .inputs import Row
+from .records import METADATA_KEY
+
+log = logging.getLogger(__name__)
+
+
+def batch_key(settings: dict, rows: Sequence[Row]) -> str:
+    payload = {"settings": settings,
+               "rows": [[r.index, r.row_id, r.data_source, r.messages] for r in rows]}
+    blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+class ResumeCache:
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.parquet"
+
+    def restore(self, key: str, dest: str | os.PathLike) -> bool:
+        """Place the cached batch at `dest` (atomically, fresh mtime); False if absent or unreadable."""
+        cached = self.path(key)
+        try:
+            meta = atomic.read_metadata(cached, METADATA_KEY)
+        except FileNotFoundError:
+            return False
+        except Exception as exc:  # a torn or foreign file: regenerate it
+            log.warning("ignoring unreadable cached batch %s: %s", cached, exc)
+            return False
+        if not meta or meta.get("cache_key") != key:
+            return False
+        _place(cached, Path(dest))
+        os.utime(dest)
+        return True
+
+    def store(self, key: str, src: str | os.PathLike) -> None:
+        _place(Path(src), self.path(key))
+
+
+def _place(src: Path, dest: Path) -> None:
+    """Hard-link (or copy across file systems) `src` to `dest` via a temp name and a rename."""
+    with atomic.atomic_path(dest) as tmp:
+        tmp.unlink()
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)

@@ -1,0 +1,37 @@
+"""Read the pipeline outputs the report is built from."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Mapping
+
+import polars as pl
+
+from ..atomic import read_metadata
+from ..filtering.annotate import PROVENANCE_KEY
+from .domains import with_domain
+from .tables import with_bucket
+
+
+def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.DataFrame:
+    """pass_rates.parquet files given as {dataset: {model: path}}, stacked into one long frame.
+
+    Adds `dataset`, `model`, `domain` and `bucket` columns; columns missing from one file are null.
+    """
+    frames = [
+        pl.read_parquet(path).with_columns(dataset=pl.lit(dataset), model=pl.lit(model))
+        for dataset, by_model in paths.items()
+        for model, path in by_model.items()
+    ]
+    return with_bucket(with_domain(pl.concat(frames, how="diagonal_relaxed")))
+
+
+def read_provenance(path: str | os.PathLike) -> dict[str, Any] | None:
+    """The provenance JSON the annotate/filter stages store in a Parquet file's metadata, if any."""
+    return read_metadata(path, PROVENANCE_KEY)
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

@@ -1,0 +1,69 @@
+"""Rich tables for the terminal, the rule logs and the HTML overview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from ..stats.buckets import BUCKET_NAMES
+
+#: Width the recorded console (logs, HTML overview) renders at.
+RECORD_WIDTH = 160
+
+
+def recording_console(file=None) -> Console:
+    """A console that also records its output for `export_html`; plain text when `file` is not a terminal."""
+    return Console(file=file, record=True, width=RECORD_WIDTH, highlight=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def frame_table(frame: pl.DataFrame, title: str, caption: str | None = None) -> Table:
+    """`frame` as a rich table: numbers right-aligned, floats with 3 decimals, nulls as `-`."""
+    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
+    for name, dtype in frame.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left",
+                         overflow="fold", no_wrap=dtype.is_numeric())
+    for row in frame.iter_rows():
+        table.add_row(*map(_cell, row))
+    return table
+
+
+def _percent(name: str) -> pl.Expr:
+    return pl.when(pl.col("total") > 0).then(pl.col(name) / pl.col("total") * 100).otherwise(0.0).round(1)
+
+
+def bucket_display(table: pl.DataFrame) -> pl.DataFrame:
+    """Bucket count columns of a bucket table shown as `count (pct%)` of the row's total."""
+    return table.with_columns(pl.format("{} ({}%)", pl.col(name), _percent(name)).alias(name) for name in BUCKET_NAMES)
+
+
+def bucket_table(table: pl.DataFrame, title: str) -> Table:
+    return frame_table(bucket_display(table), title,
+                       caption="total = prompts with a pass rate; std is the population std; "
+                               "buckets: Impossible = 0, Very Hard (0, .2), Hard [.2, .4), Medium [.4, .6), "
+                               "Easy [.6, .8), Very Easy [.8, 1), Perfect = 1")
+
+
+def mapping_table(mapping: Mapping[str, Any], title: str) -> Table:
+    """Key/value table; nested values as compact JSON."""
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("key", style="bold")
+    table.add_column("value", overflow="fold")
+    for key, value in mapping.items():
+        table.add_row(str(key), value if isinstance(value, str) else json.dumps(value, default=str))
+    return table

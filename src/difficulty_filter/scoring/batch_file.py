@@ -1,0 +1,58 @@
+"""The reward stage for one batch: generations + dataset rows -> a rewards Parquet file."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+
+from .. import atomic, dataset
+from ..outcomes import TRUNCATED, ScoreRequest, ScoreResult
+
+OUTCOME_COUNTS_KEY = "difficulty_filter.outcome_counts"
+VERIFIERS_KEY = "difficulty_filter.verifiers"
+NOT_GENERATED = ScoreResult(score=0.0, passed=False, outcome=TRUNCATED, detail="prompt too long; not generated")
+
+
+def score_batch_file(generations_path: str | Path, dataset_path: str | Path, rows: tuple[int, int],
+                     out_path: str | Path, reward_cfg: dict, verifier_versions: dict) -> dict[str, int]:
+    """Score every response of a generations batch; write the rewards batch; return counts per outcome."""
+    from . import score_requests
+
+    gens = pl.read_parquet(generations_path)
+    start, stop = rows
+    truth = {start + i: row for i, row in enumerate(
+        dataset.read_slice(dataset_path, start, stop, ["data_source", "reward_model", "extra_info"]))}
+    requests, slots = [], []
+    for i, rec in enumerate(gens.select("row_index", "sample_index", "response", "finish_reason").iter_rows()):
+        row_index, sample_index, response, finish_reason = rec
+        if sample_index < 0:
+            continue
+        row = truth.get(row_index)
+        if row is None:
+            raise ValueError(f"{generations_path}: row_index {row_index} is outside the batch rows {start}..{stop}")
+        requests.append(ScoreRequest(
+            data_source=dataset.check_data_source(row, row_index, dataset_path),
+            response=response,
+            ground_truth=dataset.ground_truth(row, row_index, dataset_path),
+            extra_info=row.get("extra_info") or {},
+            finish_reason=finish_reason,
+        ))
+        slots.append(i)
+    results = [NOT_GENERATED] * gens.height
+    for slot, result in zip(slots, score_requests(requests, reward_cfg)):
+        results[slot] = result
+    table = gens.drop("response").with_columns(
+        pl.Series("score", [r.score for r in results], dtype=pl.Float64),
+        pl.Series("passed", [r.passed for r in results], dtype=pl.Boolean),
+        pl.Series("outcome", [r.outcome for r in results], dtype=pl.String),
+        pl.Series("detail", [r.detail for r in results], dtype=pl.String),
+        pl.Series("answer", [r.answer for r in results], dtype=pl.String),
+        pl.Series("verifier", [r.verifier for r in results], dtype=pl.String),
+    )
+    counts = dict(Counter(r.outcome for r, s in zip(results, gens["sample_index"]) if s >= 0))
+    atomic.write_parquet(out_path, table.to_arrow(), {OUTCOME_COUNTS_KEY: counts,
+                                                      VERIFIERS_KEY: json.dumps(verifier_versions)})
+    return counts

@@ -1,0 +1,94 @@
+"""Turn per-response reward batches into one row of statistics per prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import polars as pl
+
+from ..outcomes import INFRA_OUTCOMES, OUTCOMES, WRONG
+from .wilson import wilson_interval
+
+
+class DuplicateIdError(ValueError):
+    """Two rows of one dataset share a pass-rate key."""
+
+
+def read_rewards(paths: Sequence[str | Path]) -> pl.DataFrame:
+    frames = [pl.read_parquet(p) for p in paths]
+    frames = [f for f in frames if f.height]
+    if not frames:
+        raise ValueError("no reward rows in any batch file")
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.DataFrame:
+    """One row per prompt: counts per outcome, pass rates, Wilson interval, lengths, top wrong answer."""
+    scored = pl.col("sample_index") >= 0
+    counts = [(scored & (pl.col("outcome") == o)).sum().cast(pl.Int64).alias(f"n_{o}") for o in OUTCOMES]
+    table = rewards.group_by("row_index", maintain_order=True).agg(
+        pl.col("row_id").first(),
+        pl.col("data_source").first(),
+        scored.sum().cast(pl.Int64).alias("n"),
+        (scored & pl.col("passed")).sum().cast(pl.Int64).alias("n_passed"),
+        *counts,
+        pl.col("response_tokens").filter(scored).mean().alias("mean_response_tokens"),
+        pl.col("response_tokens").filter(scored).max().alias("max_response_tokens"),
+        (pl.col("finish_reason").filter(scored) == "length").mean().alias("truncation_rate"),
+        pl.col("prompt_tokens").first(),
+        pl.col("too_long").first(),
+    ).sort("row_index")
+    infra = pl.sum_horizontal([pl.col(f"n_{o}") for o in INFRA_OUTCOMES])
+    table = table.with_columns(
+        _ratio(pl.col("n_passed"), pl.col("n")).alias("pass_rate_all"),
+        _ratio(pl.col("n_passed"), pl.col("n") - infra).alias("pass_rate_excl_infra"),
+    )
+    table = table.with_columns(
+        pl.col("pass_rate_excl_infra" if exclude_infra_errors else "pass_rate_all").alias("pass_rate"))
+    bounds = [wilson_interval(k, n) if n else (None, None) for k, n in zip(table["n_passed"], table["n"])]
+    table = table.with_columns(
+        pl.Series("wilson_low", [b[0] for b in bounds], dtype=pl.Float64),
+        pl.Series("wilson_high", [b[1] for b in bounds], dtype=pl.Float64),
+    )
+    return table.join(_top_wrong_answers(rewards), on="row_index", how="left")
+
+
+def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    return pl.when(den > 0).then(num / den).otherwise(None)
+
+
+def _top_wrong_answers(rewards: pl.DataFrame) -> pl.DataFrame:
+    wrong = rewards.filter((pl.col("outcome") == WRONG) & pl.col("answer").is_not_null())
+    top = (wrong.group_by("row_index", "answer").len()
+           .sort(["row_index", "len", "answer"], descending=[False, True, False])
+           .group_by("row_index", maintain_order=True).first())
+    return top.select("row_index", pl.col("answer").alias("top_wrong_answer"),
+                      pl.col("len").cast(pl.Int64).alias("top_wrong_count"))
+
+
+def idx_to_passrate(table: pl.DataFrame) -> dict[str, float | None]:
+    """The original `map` format: {"<data_source>_<row id>": pass_rate}; duplicate keys are an error."""
+    mapping: dict[str, float | None] = {}
+    for source, rid, rate, index in table.select("data_source", "row_id", "pass_rate", "row_index").iter_rows():
+        key = f"{source}_{rid}"
+        if key in mapping:
+            raise DuplicateIdError(f"rows share the pass-rate key {key!r} (row {index} repeats an earlier id); "
+                                   "set filter.key_by: position to key rows by position")
+        mapping[key] = rate
+    return mapping
+
+
+def write_pass_rates(reward_paths: Sequence[str | Path], dataset_path: str | Path, table_out: str | Path,
+                     json_out: str | Path, exclude_infra_errors: bool = False, key_by: str = "id") -> pl.DataFrame:
+    """The pass_rates stage: per-prompt table (Parquet) and the original's idx_to_passrate.json."""
+    from .. import atomic, dataset
+
+    table = per_prompt(read_rewards(reward_paths), exclude_infra_errors)
+    rows = dataset.read_columns(dataset_path, ["data_source", "extra_info"])
+    ids = [dataset.row_id(rows[i].get("extra_info"), i, key_by, dataset_path) for i in table["row_index"]]
+    table = table.with_columns(pl.Series("row_id", ids, dtype=pl.String))
+    mapping = idx_to_passrate(table)
+    atomic.write_parquet(table_out, table.to_arrow())
+    atomic.write_json(json_out, mapping)
+    return table
