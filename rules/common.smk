@@ -132,4 +132,4 @@ def all_outputs():
         outputs += [filtered_path(dataset), filter_summary_path(dataset)]
         for model in MODELS:
             outputs += [pass_rates_path(dataset, model), idx_map_path(dataset, model)]
-    return outputs
+    return outputs + report_targets()  # defined in rules/report.smk

@@ -1,16 +1,12 @@
-"""Fixtures for the prepare tests: a tiny local word-level tokenizer and verl-style Parquet rows."""
+"""Fixtures for the prepare tests: a tiny local word-level tokenizer (no model, no download)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import polars as pl
 import pytest
 
-#: One token per whitespace-separated word; the template adds "<s> role :" per message and "<s> assistant :" at the end.
-CHAT_TEMPLATE = ("{% for m in messages %}<s> {{ m['role'] }} : {{ m['content'] }} {% endfor %}"
-                 "{% if add_generation_prompt %}<s> assistant : {% endif %}")
+from .helpers import CHAT_TEMPLATE
 
 
 @pytest.fixture(scope="session")
@@ -24,29 +20,4 @@ def tokenizer_dir(tmp_path_factory) -> Path:
     fast.chat_template = CHAT_TEMPLATE
     path = tmp_path_factory.mktemp("tokenizer")
     fast.save_pretrained(path)
-    return path
-
-
-def templated_tokens(words: int) -> int:
-    """Token count of a single user message of `words` words under CHAT_TEMPLATE."""
-    return words + 6
-
-
-def row(data_source: str, content: str, ground_truth: str = "1", index: int = 0, **columns) -> dict:
-    return {"data_source": data_source, "prompt": [{"role": "user", "content": content}], "ability": "x",
-            "apply_chat_template": True, "reward_model": {"style": "rule", "ground_truth": ground_truth},
-            "extra_info": {"split": "train", "index": index}, **columns}
-
-
-def rows(data_source: str, n: int, words: int = 3, start: int = 0, **columns) -> list[dict]:
-    return [row(data_source, " ".join(["w"] * words), index=start + i, **columns) for i in range(n)]
-
-
-def stdin_truth(n_tests: int) -> str:
-    return json.dumps({"inputs": [f"{i}\n" for i in range(n_tests)], "outputs": [f"{2 * i}\n" for i in range(n_tests)]})
-
-
-def write(path: Path, data: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pl.DataFrame(data).write_parquet(path)
     return path

@@ -8,7 +8,7 @@ from difficulty_filter.prepare.naming import PrepareError
 from difficulty_filter.prepare.patches import (CUT_MARKER, TABLE_INSTRUCTION, TABLE_INSTRUCTION_REFINED, PatchOptions,
                                                apply, trim_ground_truth)
 
-from .conftest import row, stdin_truth
+from .helpers import row, stdin_truth
 
 OPTIONS = PatchOptions(seed=42)
 

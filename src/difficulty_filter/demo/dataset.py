@@ -11,12 +11,24 @@ import pyarrow as pa
 from .. import atomic
 
 BOXED = " Please output the final answer within \\boxed{}."
+MATH_SUFFIX = " Put the final answer in \\boxed{}."
+#: Two worked examples as earlier chat turns: a 135M model then answers in the boxed format it is graded on.
+MATH_SHOTS = (("What is 1 + 1?", "1 + 1 = 2. The answer is \\boxed{2}."),
+              ("What is 6 - 2?", "6 - 2 = 4. The answer is \\boxed{4}."))
 
 
-def _row(data_source: str, content: str, ground_truth: str, index: int, ability: str, **extra) -> dict:
+def _math_messages(question: str) -> list[dict]:
+    messages = []
+    for shot_q, shot_a in MATH_SHOTS:
+        messages += [{"role": "user", "content": shot_q + MATH_SUFFIX}, {"role": "assistant", "content": shot_a}]
+    return messages + [{"role": "user", "content": question + MATH_SUFFIX}]
+
+
+def _row(data_source: str, content: str | list, ground_truth: str, index: int, ability: str, **extra) -> dict:
+    messages = content if isinstance(content, list) else [{"role": "user", "content": content}]
     return {
         "data_source": data_source,
-        "prompt": [{"role": "user", "content": content}],
+        "prompt": messages,
         "ability": ability,
         "apply_chat_template": True,
         "reward_model": {"style": "rule", "ground_truth": ground_truth},
@@ -62,7 +74,7 @@ def _other_rows() -> list[tuple[str, str, str, str, dict]]:
 def build(path: str | Path, n_math: int = 34, seed: int = 0) -> Path:
     """Write the demo dataset (n_math arithmetic rows + 6 rows of other domains) to `path`."""
     rng = random.Random(seed)
-    rows = [_row("math__arithmetic", q + BOXED, a, i, "math") for i, (q, a) in enumerate(_math_rows(rng, n_math))]
+    rows = [_row("math__arithmetic", _math_messages(q), a, i, "math") for i, (q, a) in enumerate(_math_rows(rng, n_math))]
     for j, (source, content, truth, ability, extra) in enumerate(_other_rows()):
         rows.append(_row(source, content, truth, n_math + j, ability, **extra))
     atomic.write_parquet(path, pa.Table.from_pylist(rows))

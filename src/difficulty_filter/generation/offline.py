@@ -58,7 +58,8 @@ class OfflineEngine:
                     log.warning("prompt %d of batch %d rejected by vLLM: %s", i, b, exc)
                     pending[b] -= 1
                     continue
-                owner[rid] = (b, i)
+                # enqueue returns the internal id "<counter>-<random>"; outputs carry "<counter>"
+                owner[rid.split("-", 1)[0]] = (b, i)
         yield from ((b, results[b]) for b in range(len(batches)) if pending[b] == 0)
         engine = self.llm.llm_engine
         while engine.has_unfinished_requests():

@@ -121,7 +121,7 @@ def scan(path: Path, settings: Settings) -> FileScan:
 def _sample_and_write(scan_: FileScan, quota: int, settings: Settings) -> dict[str, Any]:
     key = scan_.stem
     record: dict[str, Any] = {"input": str(scan_.path), "rows_input": scan_.rows_input,
-                              "rows_after_length_filter": int(len(scan_.kept)), "patched": dict(scan_.patched),
+                              "rows_after_length_filter": int(len(scan_.kept)), "patched_input_rows": dict(scan_.patched),
                               "quota": quota}
     if settings.bucket_quotas is not None:
         positions, record["bucket_quotas"] = sample_by_bucket(scan_.kept, scan_.labels, quota, settings.bucket_quotas,

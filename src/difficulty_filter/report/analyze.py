@@ -53,9 +53,10 @@ def nest_levels(table: pl.DataFrame, series: str = "model") -> dict[str, dict[st
 
 
 def _print_levels(console: Console, table: pl.DataFrame, levels: Sequence[str]) -> None:
+    console.print(render.BUCKET_LEGEND)
     for level in levels:
-        console.print(render.bucket_table(table.filter(pl.col("level") == level).drop("level"),
-                                          f"Pass rates by {level}"))
+        title = "Pass rates over all datasets" if level == "all" else f"Pass rates by {level}"
+        console.print(render.bucket_table(table.filter(pl.col("level") == level).drop("level"), title))
 
 
 @dataclass
@@ -124,7 +125,7 @@ class DatasetReport:
             low, high = self.pair
             writers["matrix"] = lambda p: write_tsv(p, self.matrix)
             writers["heatmap"] = lambda p: plots.save_png(
-                plots.pair_heatmap(self.matrix, low, high, f"{name}: {low} vs {high}"), p)
+                plots.pair_heatmap(self.matrix, low, high, f"{name}: prompts by bucket, {low} vs {high}"), p)
         return writers
 
 

@@ -26,11 +26,11 @@ FLAGGED_SCHEMA = {"row_index": pl.Int64, "row_id": pl.String, "data_source": pl.
 
 @dataclass(frozen=True)
 class Note:
-    """One finding: `severity` is `warning` or `info`; `model` is empty for dataset-wide findings."""
+    """One finding: `severity` is `warning` or `info`; `model` is None for dataset-wide findings."""
 
     severity: str
     kind: str
-    model: str
+    model: str | None
     count: int
     message: str
 
@@ -43,7 +43,8 @@ def notes_frame(notes: list[Note]) -> pl.DataFrame:
 
 
 def outcome_notes(frame: pl.DataFrame) -> list[Note]:
-    """Per model, outcomes that suggest a scoring problem, with the worst data_source named."""
+    """Per model and watched outcome: a warning naming the data_sources where its share reaches the
+    outcome's threshold; an `info` note when it occurs below that everywhere (no_answer/truncated: nothing)."""
     notes = []
     for outcome, (warn_share, hint) in WATCHED_OUTCOMES.items():
         column = f"n_{outcome}"
@@ -51,19 +52,22 @@ def outcome_notes(frame: pl.DataFrame) -> list[Note]:
             continue
         by_source = (frame.group_by("model", "data_source")
                      .agg(hits=pl.col(column).fill_null(0).sum(), n=pl.col("n").fill_null(0).sum())
-                     .filter(pl.col("hits") > 0)
-                     .with_columns(share=pl.col("hits") / pl.col("n")))
-        for model in sorted(by_source["model"].unique()):
-            rows = by_source.filter(pl.col("model") == model).sort("share", descending=True)
+                     .with_columns(share=pl.col("hits") / pl.col("n"))
+                     .sort("share", "data_source", descending=[True, False]))
+        for (model,), rows in sorted(by_source.group_by("model"), key=lambda g: g[0]):
             hits = int(rows["hits"].sum())
-            share = hits / int(frame.filter(pl.col("model") == model)["n"].sum())
-            if outcome in (NO_ANSWER, TRUNCATED) and share < warn_share:
+            if not hits:
                 continue
-            worst = rows.row(0, named=True)
+            flagged = rows.filter((pl.col("share") >= warn_share) & (pl.col("hits") > 0))
+            if flagged.is_empty() and outcome in (NO_ANSWER, TRUNCATED):
+                continue
+            share = hits / int(rows["n"].sum())
+            where = ", ".join(f"{s} ({v:.1%})" for s, v in flagged.select("data_source", "share").head(3).iter_rows())
+            more = f" and {flagged.height - 3} more" if flagged.height > 3 else ""
             notes.append(Note(
-                "warning" if share >= warn_share else "info", outcome, model, hits,
-                f"{outcome}: {hits} responses ({share:.1%}); worst data_source {worst['data_source']} "
-                f"({worst['share']:.1%}). {hint}"))
+                "warning" if where else "info", outcome, model, hits,
+                f"{outcome}: {hits} responses ({share:.1%})" + (f", {warn_share:.0%} or more in {where}{more}" if where else "")
+                + f". {hint}"))
     return notes
 
 
@@ -88,7 +92,7 @@ def all_fail_notes(frame: pl.DataFrame) -> list[Note]:
                   .agg(prompts=pl.col("row_index").n_unique(), best=pl.col("pass_rate").max())
                   .filter((pl.col("best") == 0) & (pl.col("prompts") >= ALL_FAIL_MIN_PROMPTS))
                   .sort("data_source"))
-    return [Note("warning", "all_fail", "", row["prompts"],
+    return [Note("warning", "all_fail", None, row["prompts"],
                  f"every model fails all {row['prompts']} prompts of {row['data_source']}: "
                  "check the verifier and the labels before calling it hard")
             for row in per_source.iter_rows(named=True)]
@@ -123,7 +127,7 @@ def suspect_labels(frame: pl.DataFrame, min_share: float) -> pl.DataFrame:
         pl.col("row_index").cast(pl.Int64), pl.col("row_id").cast(pl.String), "data_source",
         pl.lit("suspect_label").alias("flag"),
         pl.format("{}/{} responses answer {}", "count", "responses",
-                  pl.col("top_wrong_answer").str.slice(0, 80).map_elements(repr, return_dtype=pl.String)))
+                  pl.col("top_wrong_answer").str.slice(0, 80).map_elements(repr, return_dtype=pl.String)).alias("detail"))
 
 
 def flagged_rows(frame: pl.DataFrame, reference_check: pl.DataFrame, min_share: float) -> pl.DataFrame:
@@ -138,4 +142,4 @@ def health_notes(frame: pl.DataFrame, flagged: pl.DataFrame) -> list[Note]:
     texts = {"suspect_label": "prompts every model fails with one dominant wrong answer: the label may be wrong",
              "reference_failed": "rows whose reference solution fails its own tests: the tests may be broken"}
     return (outcome_notes(frame) + prompt_notes(frame) + all_fail_notes(frame)
-            + [Note("warning", flag, "", n, f"{n} {texts[flag]} (listed in the flagged rows)") for flag, n in counts])
+            + [Note("warning", flag, None, n, f"{n} {texts[flag]} (listed in the flagged rows)") for flag, n in counts])

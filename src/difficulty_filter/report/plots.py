@@ -11,6 +11,7 @@ import polars as pl
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..atomic import atomic_path
 from ..outcomes import OUTCOMES
@@ -73,7 +74,8 @@ def pass_rate_histogram(frame: pl.DataFrame, title: str, series: str = "model", 
             _no_data(ax)
             continue
         ax.hist(values, bins=bins, label=names, color=[f"C{i}" for i in range(len(names))])
-    if names:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(names) > 1:
         figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(names), 4),
                       title=series)
     return figure
@@ -160,7 +162,7 @@ def outcome_shares(frame: pl.DataFrame, title: str) -> Figure:
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter("{x:.0%}")
     ax.set_xlabel("share of responses")
-    ax.legend(loc="outside lower center", ncols=4, fontsize=9)
+    figure.legend(loc="outside lower center", ncols=4, fontsize=9)
     if table.is_empty():
         _no_data(ax)
     return figure
@@ -177,7 +179,7 @@ def bucket_shares(table: pl.DataFrame, label: str, title: str) -> Figure:
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter("{x:.0%}")
     ax.set_xlabel("share of prompts (total in brackets)")
-    ax.legend(loc="outside lower center", ncols=7, fontsize=9)
+    figure.legend(loc="outside lower center", ncols=7, fontsize=9)
     if table.is_empty():
         _no_data(ax)
     return figure
@@ -197,7 +199,7 @@ def filter_effect(table: pl.DataFrame, title: str) -> Figure:
         ax.text(before, y, f"  {before:,} → {kept:,}", va="center", fontsize=9)
     ax.set_xlim(0, max(domains["before"].max() or 1, 1) * 1.25)
     ax.set_xlabel("rows (before → after the filter)")
-    ax.legend(loc="outside lower center", ncols=min(len(segments), 6), fontsize=9)
+    figure.legend(loc="outside lower center", ncols=min(len(segments), 6), fontsize=9)
     if domains.is_empty():
         _no_data(ax)
     return figure

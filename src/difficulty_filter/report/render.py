@@ -9,10 +9,24 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from ..stats.buckets import BUCKET_NAMES
+from ..stats.buckets import BUCKET_NAMES, BUCKETS
 
 #: Width the recorded console (logs, HTML overview) renders at.
 RECORD_WIDTH = 160
+#: Free-text columns; every other column is kept on one line.
+WRAPPED = ("message", "detail", "value")
+
+
+def bucket_range(name: str) -> str:
+    """`= 0`, `(0, 0.2)`, `[0.2, 0.4)`, ... from stats.buckets.BUCKETS."""
+    _, low, high, low_in, high_in = next(b for b in BUCKETS if b[0] == name)
+    if low == high:
+        return f"= {low:g}"
+    return f"{'[' if low_in else '('}{low:g}, {high:g}{']' if high_in else ')'}"
+
+
+BUCKET_LEGEND = ("total = prompts with a pass rate; std = population std; buckets: "
+                 + ", ".join(f"{name} {bucket_range(name)}" for name in BUCKET_NAMES))
 
 
 def recording_console(file=None) -> Console:
@@ -37,7 +51,7 @@ def frame_table(frame: pl.DataFrame, title: str, caption: str | None = None) -> 
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
     for name, dtype in frame.schema.items():
         table.add_column(name, justify="right" if dtype.is_numeric() else "left",
-                         overflow="fold", no_wrap=dtype.is_numeric())
+                         overflow="fold", no_wrap=name not in WRAPPED)
     for row in frame.iter_rows():
         table.add_row(*map(_cell, row))
     return table
@@ -53,10 +67,20 @@ def bucket_display(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def bucket_table(table: pl.DataFrame, title: str) -> Table:
-    return frame_table(bucket_display(table), title,
-                       caption="total = prompts with a pass rate; std is the population std; "
-                               "buckets: Impossible = 0, Very Hard (0, .2), Hard [.2, .4), Medium [.4, .6), "
-                               "Easy [.6, .8), Very Easy [.8, 1), Perfect = 1")
+    return frame_table(bucket_display(table), title)
+
+
+def bucket_columns(table: pl.DataFrame, label: str, title: str) -> Table:
+    """A bucket table turned sideways, the original `analyze` layout: one row per bucket, one column per group."""
+    out = Table(title=title, title_justify="left")
+    out.add_column("bucket")
+    out.add_column("pass rate")
+    for group in table[label]:
+        out.add_column(str(group), justify="right", no_wrap=True)
+    shown = bucket_display(table)
+    for name in BUCKET_NAMES:
+        out.add_row(name, bucket_range(name), *shown[name])
+    return out
 
 
 def mapping_table(mapping: Mapping[str, Any], title: str) -> Table:

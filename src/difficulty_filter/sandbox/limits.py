@@ -1,0 +1,72 @@
+"""Resource limits of one sandboxed execution and how a child process applies them."""
+
+from __future__ import annotations
+
+import math
+import resource
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+MIB = 1024 * 1024
+#: Size of the private /tmp (tmpfs) a sandbox gets when it has its own mount namespace.
+DISK_BYTES = 64 * MIB
+#: Open file descriptors per sandboxed process.
+OPEN_FILES = 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits for one response: per test (CPU and wall) and for all its tests together (wall)."""
+
+    test_seconds: float
+    total_seconds: float
+    memory_bytes: int
+    processes: int
+    output_bytes: int
+
+    @property
+    def test_wall_seconds(self) -> float:
+        """Wall-clock limit per test: twice the CPU limit, so a busy host does not turn slowness into failure."""
+        return 2 * self.test_seconds
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def schema_defaults() -> dict:
+    """Defaults of `reward.code` from config/schema.yaml (the single source of truth)."""
+    from ..config import load_schema
+
+    props = load_schema()["properties"]["reward"]["properties"]["code"]["properties"]
+    return {key: spec["default"] for key, spec in props.items() if "default" in spec}
+
+
+def code_settings(settings: dict | None) -> dict:
+    """The `reward.code` section of `settings` (the `reward` config section) with schema defaults filled."""
+    return {**schema_defaults(), **((settings or {}).get("code") or {})}
+
+
+def limits_from(code_cfg: dict, factor: float = 1.0) -> Limits:
+    """Limits from a filled `reward.code` section; times are multiplied by the calibration `factor`."""
+    return Limits(
+        test_seconds=float(code_cfg["test_timeout"]) * factor,
+        total_seconds=float(code_cfg["total_timeout"]) * factor,
+        memory_bytes=int(code_cfg["memory_mb"]) * MIB,
+        processes=int(code_cfg["max_processes"]),
+        output_bytes=int(code_cfg["max_output_bytes"]),
+    )
+
+
+def apply_rlimits(limits: Limits, processes: int) -> None:
+    """Set the rlimits of the calling process (the program under test); `processes` is the RLIMIT_NPROC value."""
+    cpu = max(1, math.ceil(limits.test_seconds))
+    for name, soft, hard in (
+        (resource.RLIMIT_CPU, cpu, cpu + 1),
+        (resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
+        (resource.RLIMIT_FSIZE, limits.output_bytes, limits.output_bytes),
+        (resource.RLIMIT_NOFILE, OPEN_FILES, OPEN_FILES),
+        (resource.RLIMIT_NPROC, processes, processes),
+        (resource.RLIMIT_CORE, 0, 0),
+    ):
+        resource.setrlimit(name, (soft, hard))

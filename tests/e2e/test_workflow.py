@@ -1,0 +1,147 @@
+"""Run the Snakefile end to end with the real vLLM CPU engine and SmolLM2-135M on a tiny dataset."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from ..conftest import verl_row
+
+REPO = Path(__file__).resolve().parents[2]
+COPY = ["Snakefile", "rules", "scripts", "config", "profiles", "report", "envs"]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.vllm]
+
+
+def snakemake(workdir: Path, *args: str, overlay: str | None = None) -> subprocess.CompletedProcess:
+    """Run Snakemake in `workdir` (its config/config.yaml is the test config; `overlay` is merged on top)."""
+    cmd = [sys.executable, "-m", "snakemake", "--directory", str(workdir), "--snakefile", str(workdir / "Snakefile"),
+           "--cores", "2", "--rerun-incomplete", *args]
+    if overlay:
+        cmd += ["--configfile", str(workdir / overlay)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """The 'Job stats' table Snakemake prints: rule -> number of jobs."""
+    counts = {}
+    for line in output.split("Job stats:", 1)[-1].splitlines()[3:]:
+        match = re.match(r"^(\w+)\s+(\d+)$", line.strip())
+        if match and match.group(1) != "total":
+            counts[match.group(1)] = int(match.group(2))
+        elif counts and not line.strip():
+            break
+    return counts
+
+
+@pytest.fixture(scope="module")
+def workflow(tmp_path_factory, smollm2_dir):
+    work = tmp_path_factory.mktemp("wf")
+    for name in COPY:
+        if (REPO / name).exists():
+            (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, work / name)
+    rows = [verl_row(i, f"What is {i} + {i + 1}?", str(2 * i + 1)) for i in range(5)]
+    rows.append(verl_row(5, "Which year?", "2020", source="table__hitab"))
+    rows.append(verl_row(6, "Anything", "x", source="mystery__source"))
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    (work / "data").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), work / "data/tiny.parquet")
+    config = {
+        "results_dir": "results",
+        "datasets": {"tiny": "data/tiny.parquet"},
+        "models": {"smol": {"path": str(smollm2_dir), "dtype": "float32", "max_model_len": 512,
+                            "gpus_per_job": 0, "gpu_memory_utilization": 0.2, "enforce_eager": True}},
+        "sampling": {"n": 2, "temperature": 0.8, "max_new_tokens": 12, "seed": 7},
+        "prompts": {"max_prompt_length": 256, "truncation": "left"},
+        "batching": {"batch_size": 3, "batches_per_job": 2},      # 7 rows -> 3 batches -> 2 shards (1 placeholder)
+        "reward": {"workers": 1, "timeout": 20},
+        "filter": {"low": {"model": "smol", "threshold": 0.0}, "high": {"model": "smol", "threshold": 0.9}},
+    }
+    (work / "config/config.yaml").write_text(yaml.safe_dump(config))
+    first = snakemake(work)
+    assert first.returncode == 0, first.stderr[-6000:]
+    return work, first
+
+
+def test_dry_run_prints_batch_counts(workflow):
+    work, _ = workflow
+    res = snakemake(work, "-n", "-R", "generate")
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "dataset tiny: 7 rows, 3 batches of <= 3, 2 generate jobs x 1 models, 3 reward jobs" in res.stderr
+    counts = job_counts(res.stdout + res.stderr)
+    assert counts["generate"] == 2 and counts["reward"] == 3
+
+
+def test_every_output_exists_and_is_consistent(workflow):
+    work, first = workflow
+    results = work / "results/tiny"
+    gens = sorted((results / "smol/generations").glob("*.parquet"))
+    assert [g.name for g in gens] == ["batch_s00000_p000.parquet", "batch_s00000_p001.parquet",
+                                      "batch_s00001_p000.parquet", "batch_s00001_p001.parquet"]
+    assert pl.read_parquet(gens[-1]).height == 0                         # placeholder past the data
+    rewards = pl.concat([pl.read_parquet(p) for p in sorted((results / "smol/rewards").glob("*.parquet"))])
+    assert rewards.height == 7 * 2
+    assert set(rewards["outcome"]) <= {"correct", "wrong", "no_answer", "truncated", "unknown_source"}
+    assert set(rewards.filter(pl.col("data_source") == "mystery__source")["outcome"]) == {"unknown_source"}
+    rates = pl.read_parquet(results / "smol/pass_rates.parquet")
+    assert rates["row_index"].to_list() == list(range(7))
+    assert rates["pass_rate"].is_between(0, 1).all()
+    idx = json.loads((results / "smol/idx_to_passrate.json").read_text())
+    assert set(idx) == {f"math__toy_{i}" for i in range(5)} | {"table__hitab_5", "mystery__source_6"}
+    annotated = pl.read_parquet(results / "annotated.parquet")
+    assert {"smol_pass_rate", "low_pass_rate", "high_pass_rate", "prompt", "extra_info"} <= set(annotated.columns)
+    summary = json.loads((results / "filter_summary.json").read_text())
+    filtered = pl.read_parquet(results / "filtered.parquet")
+    assert summary["kept_rows"] == filtered.height and summary["input_rows"] == 7
+    assert summary["provenance"]["models"]["smol"]["path"]
+    log = "".join(p.read_text() for p in (work / "logs/generate").rglob("*.log"))
+    assert log.count("model loads: 1") == 2                              # one load per shard job, not per batch
+
+
+def test_second_run_does_nothing(workflow):
+    work, _ = workflow
+    res = snakemake(work, "-n")
+    assert res.returncode == 0
+    assert "Nothing to be done" in res.stdout + res.stderr
+
+
+def test_rescoring_reruns_rewards_and_downstream_only(workflow):
+    work, _ = workflow
+    gen = work / "results/tiny/smol/generations/batch_s00000_p000.parquet"
+    before = gen.stat().st_mtime_ns
+    res = snakemake(work, "-R", "reward")
+    assert res.returncode == 0, res.stderr[-3000:]
+    counts = job_counts(res.stdout + res.stderr)
+    assert counts.get("reward") == 3 and "generate" not in counts
+    assert gen.stat().st_mtime_ns == before
+
+
+def test_deleting_one_batch_file_reruns_exactly_that_batch(workflow):
+    work, _ = workflow
+    (work / "results/tiny/smol/rewards/batch_s00001_p000.parquet").unlink()
+    res = snakemake(work)
+    assert res.returncode == 0, res.stderr[-3000:]
+    counts = job_counts(res.stdout + res.stderr)
+    assert counts.get("reward") == 1 and "generate" not in counts
+    (work / "results/tiny/smol/generations/batch_s00001_p000.parquet").unlink()
+    counts = job_counts(snakemake(work, "-n").stdout)
+    assert counts.get("generate") == 1 and counts.get("reward") == 1     # that shard, that batch
+
+
+def test_changing_a_threshold_reruns_only_the_filter(workflow):
+    work, _ = workflow
+    (work / "thresholds.yaml").write_text(yaml.safe_dump(
+        {"filter": {"low": {"model": "smol", "threshold": 0.1}, "high": {"model": "smol", "threshold": 0.9}}}))
+    assert snakemake(work).returncode == 0                                # restore the deleted generation
+    res = snakemake(work, "-n", overlay="thresholds.yaml")
+    counts = job_counts(res.stdout + res.stderr)
+    assert "filter" in counts and not {"generate", "reward", "pass_rates", "annotate"} & set(counts)
