@@ -42,7 +42,8 @@ def codegen(n: int) -> list[dict]:
     rows = []
     for i in range(n):
         tests = int(RNG.integers(1, 31))
-        truth = json.dumps({"inputs": [f"{t}\n" for t in range(tests)], "outputs": [f"{2 * t}\n" for t in range(tests)]})
+        truth = json.dumps({"inputs": [f"{t}\n" for t in range(tests)],
+                            "outputs": [f"{2 * t}\n" for t in range(tests)]})
         words = 6000 if i % 20 == 0 else int(RNG.integers(20, 300))
         rows.append(row("codegen__taco", f"{text(words)} Write Python code in a ```python``` block.", i, truth))
     return rows

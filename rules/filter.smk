@@ -13,11 +13,12 @@ def provenance(wildcards):
 rule annotate:
     input:
         dataset=lambda w: config["datasets"][w.dataset],
-        pass_rates=lambda w: {m: pass_rates_path(w.dataset, m) for m in MODELS},
+        pass_rates=[pass_rates_path("{dataset}", m) for m in MODELS],
         reference_check=RESULTS + "/{dataset}/reference_check.parquet",
     output:
         RESULTS + "/{dataset}/annotated.parquet",
     params:
+        models=MODELS,
         low_model=FILTER_MODELS["low"],
         high_model=FILTER_MODELS["high"],
         provenance=provenance,

@@ -3,8 +3,8 @@
 # A sampled file's name ends in its row count, known only after the length filter, so each domain's outputs are
 # declared as one folder: <prepare.output_dir>/<domain>/{summary.json, <domain>__<name>_sampled_<size>.parquet}.
 from pathlib import Path
-from types import SimpleNamespace
 
+from difficulty_filter import __version__ as PACKAGE_VERSION
 from difficulty_filter.prepare.naming import DOMAINS, output_prefix
 
 PREPARE = config["prepare"]
@@ -18,19 +18,26 @@ if PREPARE["max_prompt_tokens"] is not None and PREPARE["tokenizer_model"] is No
     raise ValueError("config: prepare.max_prompt_tokens needs prepare.tokenizer_model (a model in `models`)")
 
 
+def prepare_tokenizer_model():
+    """Config of the model whose tokenizer counts prompt tokens, or None when there is no length filter."""
+    if PREPARE["max_prompt_tokens"] is None:
+        return None
+    return config["models"][PREPARE["tokenizer_model"]]
+
+
 def prepare_inputs(wildcards):
-    """The domain's Parquet files, plus the tokenizer model's folder when a rule of this workflow builds it."""
+    """The domain's Parquet files, plus the tokenizer model's config.json when its folder is local or built here."""
     inputs = {"data": PREPARE["inputs"][wildcards.domain]}
-    name = PREPARE["tokenizer_model"]
-    if PREPARE["max_prompt_tokens"] is not None and not model_cfg(name)["tokenizer"]:
-        inputs["model"] = model_inputs(SimpleNamespace(model=name))
+    model = prepare_tokenizer_model()
+    folder = Path(model["tokenizer"] or model["path"]) if model else None
+    if folder and (str(folder).startswith("resources/models/") or (folder / "config.json").exists()):
+        inputs["model"] = str(folder / "config.json")
     return inputs
 
 
 def prepare_settings(wildcards):
     """Everything that changes a domain's sample (a change reruns it)."""
-    name = PREPARE["tokenizer_model"]
-    model = model_cfg(name) if name and PREPARE["max_prompt_tokens"] is not None else None
+    model = prepare_tokenizer_model()
     return {
         "target_sample_size": PREPARE["target_sample_size"],
         "seed": PREPARE["seed"],
@@ -44,10 +51,10 @@ rule prepare:
     input:
         unpack(prepare_inputs),
     output:
-        directory(PREPARE_DIR + "/{domain}"),
+        directory(f"{PREPARE_DIR}/{{domain}}"),
     params:
         settings=prepare_settings,
-        package=difficulty_filter.__version__,
+        package=PACKAGE_VERSION,
     wildcard_constraints:
         domain="|".join(DOMAINS),
     localrule: True
@@ -61,5 +68,5 @@ rule prepare:
 
 rule prepare_all:
     input:
-        expand(PREPARE_DIR + "/{domain}", domain=PREPARE["inputs"]),
+        expand(f"{PREPARE_DIR}/{{domain}}", domain=PREPARE["inputs"]),
     localrule: True

@@ -40,10 +40,8 @@ PAIR_OUTPUTS = (
 
 
 def report_targets():
-    """One output per analyze / analyze_combined job (enough to request them all)."""
-    return [f"{RESULTS}/{d}/report/summary.json" for d in DATASETS] + [
-        f"{RESULTS}/combined/{m}/summary.json" for m in MODELS
-    ]
+    """Every output of rules analyze and analyze_combined (for rule all; call it after this file is included)."""
+    return expand(rules.analyze.output, dataset=DATASETS) + expand(rules.analyze_combined.output, model=MODELS)
 
 
 rule analyze:
@@ -87,7 +85,7 @@ rule analyze_combined:
         buckets=combined_report("buckets.tsv", "combined", "difficulty buckets"),
         histogram=combined_report("pass_rate_hist.png", "pass_rate_hist", "pass-rate histogram"),
         bucket_shares=combined_report("bucket_shares.png", "combined", "buckets per dataset"),
-        mapping=RESULTS + "/combined/{model}_combined.json",
+        mapping=f"{RESULTS}/combined/{{model}}_combined.json",
     params:
         datasets=DATASETS,
         package=difficulty_filter.__version__,

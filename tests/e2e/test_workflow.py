@@ -145,3 +145,18 @@ def test_changing_a_threshold_reruns_only_the_filter(workflow):
     res = snakemake(work, "-n", overlay="thresholds.yaml")
     counts = job_counts(res.stdout + res.stderr)
     assert "filter" in counts and not {"generate", "reward", "pass_rates", "annotate"} & set(counts)
+
+
+def test_html_report_builds(workflow):
+    work, _ = workflow
+    res = snakemake(work, "--report", str(work / "report.html"))
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert (work / "report.html").stat().st_size > 10_000
+
+
+def test_rulegraph_and_slurm_dry_run(workflow):
+    work, _ = workflow
+    graph = snakemake(work, "--rulegraph")
+    assert graph.returncode == 0 and "digraph" in graph.stdout
+    for rule in ("generate", "reward", "pass_rates", "annotate", "filter", "analyze"):
+        assert f'label = "{rule}"' in graph.stdout

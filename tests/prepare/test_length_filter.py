@@ -36,3 +36,14 @@ def test_bad_tokenizer_folder_or_limits_are_clear_errors(tmp_path, tokenizer_dir
         PromptLengthFilter(tmp_path / "missing", 10)
     with pytest.raises(PrepareError, match="must be >= 1"):
         PromptLengthFilter(tokenizer_dir, 100, tolerance=100)
+
+
+def test_a_tokenizer_without_chat_template_is_rejected(tmp_path, tokenizer_dir):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir), local_files_only=True)
+    tokenizer.chat_template = None
+    tokenizer.save_pretrained(tmp_path)
+    (tmp_path / "chat_template.jinja").unlink(missing_ok=True)
+    with pytest.raises(PrepareError, match="no chat template"):
+        PromptLengthFilter(tmp_path, 10)

@@ -23,7 +23,8 @@ def indices(path) -> list[int]:
 
 def test_quotas_use_post_filter_sizes_and_outputs_follow_the_original_names(tmp_path, tokenizer_dir):
     # a: 30 rows, 10 of them too long; b: 20 rows. Pre-filter sizes would split 20 as 12/8, post-filter as 10/10.
-    a = write(tmp_path / "in" / "math__a_30.parquet", rows("math__a", 20, words=3) + rows("math__a", 10, words=50, start=20))
+    a = write(tmp_path / "in" / "math__a_30.parquet",
+              rows("math__a", 20, words=3) + rows("math__a", 10, words=50, start=20))
     b = write(tmp_path / "in" / "math__b_20.parquet", rows("math__b", 20, words=3))
     lengths = PromptLengthFilter(tokenizer_dir, 20)
     summary = prepare([a, b], settings(tmp_path, target_sample_size=20, length_filter=lengths, batch_rows=7))
@@ -153,3 +154,11 @@ def test_bad_settings_are_rejected_before_any_work(tmp_path):
     with pytest.raises(PrepareError, match="-1 \\(all\\) or >= 0"):
         prepare([a], settings(tmp_path, target_sample_size=-5))
     assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_input_file_gives_an_empty_sample(tmp_path):
+    source = tmp_path / "math__empty.parquet"
+    pl.DataFrame(rows("math__a", 1)).clear().write_parquet(source)
+    summary = prepare([source], settings(tmp_path, target_sample_size=5))
+    assert summary["totals"] == {"rows_input": 0, "rows_after_length_filter": 0, "rows_sampled": 0, "shortfall": 5}
+    assert pl.read_parquet(tmp_path / "out" / "math__empty_sampled_0.parquet").height == 0

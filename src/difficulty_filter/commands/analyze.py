@@ -16,7 +16,7 @@ def add_parser(sub, name):
     p.add_argument("--regenerate", action="store_true",
                    help="rebuild each idx_to_passrate.json from pass_rates.parquet first")
     p.add_argument("--save-combined", "--save_combined", dest="save_combined", action="store_true",
-                   help="with several datasets, write <out>/<name>/<model>_combined.json "
+                   help="with several datasets found, write <out>/<name>/<model>_combined.json "
                         "(name: the common prefix before _chunk, else combined)")
     p.set_defaults(func=run)
 
@@ -46,8 +46,8 @@ def run(args) -> int:
     console.print(render.frame_table(table.select("dataset", *STAT_COLUMNS), f"Pass rates of {args.model}",
                                      caption="total = prompts with a pass rate; std = population std"))
     console.print(render.bucket_columns(table, "dataset", "Difficulty buckets"))
-    if args.save_combined and len(args.datasets) > 1:
-        path = combined_path(args.output_dir, args.datasets, args.model)
+    if args.save_combined and len(maps) > 1:
+        path = combined_path(args.output_dir, list(maps), args.model)
         write_json(path, combined)
         console.print(f"combined map ({len(combined)} keys) -> {path}")
     return 0

@@ -126,8 +126,8 @@ def _sigterm_raises() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def managed_server(model_cfg: dict, seed: int, command: list[str] | None = None,
-                   port: int | None = None) -> Iterator[ManagedServer]:
+def managed_server(model_cfg: dict, seed: int, command: list[str] | None = None, port: int | None = None,
+                   stop_grace_seconds: float = 30.0) -> Iterator[ManagedServer]:
     """Start the server (or `command`, for tests) on a free local port; yield once /health answers."""
     port = port or free_port()
     cmd = command or server_command(model_cfg, port, seed)
@@ -138,8 +138,9 @@ def managed_server(model_cfg: dict, seed: int, command: list[str] | None = None,
         try:
             started = time.monotonic()
             server.wait_healthy(startup_timeout)
-            log.info("vLLM server healthy at %s after %.1f s", server.url, time.monotonic() - started)
+            log.info("vLLM server (pid %d) healthy at %s after %.1f s", server.process.pid, server.url,
+                     time.monotonic() - started)
             yield server
         finally:
-            server.stop()
+            server.stop(stop_grace_seconds)
             log.info("vLLM server stopped")

@@ -1,15 +1,15 @@
 """Per-domain row patches, chosen by the domain (and the row's data_source), never by file-name substrings.
 
-- logic: unprefixed puzzle data_sources (`zebra_puzzle…`, `ordering_puzzle…`, `graph…`) get the `logic__` prefix the
-  verifiers route on; already prefixed rows are left alone, so the patch is idempotent.
+- logic: unprefixed puzzle data_sources (`zebra_puzzle…`, `ordering_puzzle…`, `graph…`) get the `logic__` prefix
+  the verifiers route on; already prefixed rows are left alone, so the patch is idempotent.
 - table: the HiTab answer instruction is replaced by the refined single-box sentence in user messages; the prompt stays
   the same message list.
 - stem: `extra_info.question` = the `raw_prompt` column (an existing `extra_info.question` is kept where `raw_prompt` is
   null); a row with neither is an error.
-- codegen: user messages longer than `max_prompt_chars` characters are cut in the middle: the first quarter of the budget
-  and the last three quarters are kept around CUT_MARKER, so the trailing instructions survive; stdin/stdout ground
-  truths with more than `max_tests` tests keep `max_tests` of them (seeded, original order) and the complete lists under
-  `complete_inputs`/`complete_outputs`, written back to `reward_model.ground_truth`.
+- codegen: user messages longer than `max_prompt_chars` characters are cut in the middle: the first quarter of the
+  budget and the last three quarters are kept around CUT_MARKER, so the trailing instructions survive; stdin/stdout
+  ground truths with more than `max_tests` tests keep `max_tests` of them (seeded, original order) and the complete
+  lists under `complete_inputs`/`complete_outputs`, written back to `reward_model.ground_truth`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class PatchOptions:
         if self.max_tests < 1:
             raise PrepareError(f"codegen max tests must be >= 1, got {self.max_tests}")
         if self.max_prompt_chars < 4 * len(CUT_MARKER):
-            raise PrepareError(f"codegen max prompt chars must be >= {4 * len(CUT_MARKER)}, got {self.max_prompt_chars}")
+            raise PrepareError(f"codegen max prompt chars must be >= {4 * len(CUT_MARKER)}, "
+                               f"got {self.max_prompt_chars}")
 
 
 def apply(frame: pl.DataFrame, domain: str, options: PatchOptions, path: str | Path,
@@ -67,7 +68,8 @@ def _logic(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     source = pl.col("data_source")
     unprefixed = pl.any_horizontal(source.str.starts_with(p) for p in LOGIC_PUZZLE_PREFIXES).fill_null(False)
     count = int(frame.select(unprefixed.sum()).item())
-    frame = frame.with_columns(pl.when(unprefixed).then(pl.lit("logic__") + source).otherwise(source).alias("data_source"))
+    prefixed = pl.when(unprefixed).then(pl.lit("logic__") + source).otherwise(source)
+    frame = frame.with_columns(prefixed.alias("data_source"))
     return frame, {"data_source_prefixed": count}
 
 
@@ -99,7 +101,8 @@ def _stem(frame: pl.DataFrame, path: str | Path, offset: int) -> tuple[pl.DataFr
     if "question" in {f.name for f in frame.schema["extra_info"].fields}:
         sources.append(pl.col("extra_info").struct.field("question").cast(pl.String))
     if not sources:
-        raise DatasetError(path, None, "raw_prompt", "stem rows need a raw_prompt column (copied to extra_info.question)")
+        raise DatasetError(path, None, "raw_prompt",
+                           "stem rows need a raw_prompt column (copied to extra_info.question)")
     question = pl.coalesce(sources)
     missing = frame.select(question.is_null().arg_true()).to_series()
     if len(missing):

@@ -121,8 +121,8 @@ def scan(path: Path, settings: Settings) -> FileScan:
 def _sample_and_write(scan_: FileScan, quota: int, settings: Settings) -> dict[str, Any]:
     key = scan_.stem
     record: dict[str, Any] = {"input": str(scan_.path), "rows_input": scan_.rows_input,
-                              "rows_after_length_filter": int(len(scan_.kept)), "patched_input_rows": dict(scan_.patched),
-                              "quota": quota}
+                              "rows_after_length_filter": int(len(scan_.kept)),
+                              "patched_input_rows": dict(scan_.patched), "quota": quota}
     if settings.bucket_quotas is not None:
         positions, record["bucket_quotas"] = sample_by_bucket(scan_.kept, scan_.labels, quota, settings.bucket_quotas,
                                                               settings.seed, key)
@@ -176,7 +176,7 @@ def _summary(files: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
             "chat_template_kwargs": lengths.chat_template_kwargs if lengths else None,
             "codegen_max_tests": settings.max_tests,
             "codegen_max_prompt_chars": settings.max_prompt_chars,
-            "bucket_quotas": {k: float(v) for k, v in settings.bucket_quotas.items()} if settings.bucket_quotas else None,
+            "bucket_quotas": {k: float(v) for k, v in (settings.bucket_quotas or {}).items()} or None,
             "pass_rate_column": settings.pass_rate_column,
         },
         "totals": {

@@ -155,7 +155,8 @@ class CombinedReport:
     version: str = __version__
 
     def summary(self) -> dict:
-        return {"model": self.model, "version": self.version, "datasets": self.frame["dataset"].unique(maintain_order=True).to_list(),
+        return {"model": self.model, "version": self.version,
+                "datasets": self.frame["dataset"].unique(maintain_order=True).to_list(),
                 "keys_in_combined_map": len(self.mapping),
                 "levels": {level: groups[self.model] for level, groups in nest_levels(self.buckets).items()}}
 

@@ -61,27 +61,27 @@ def outcome_notes(frame: pl.DataFrame) -> list[Note]:
             flagged = rows.filter((pl.col("share") >= warn_share) & (pl.col("hits") > 0))
             if flagged.is_empty() and outcome in (NO_ANSWER, TRUNCATED):
                 continue
-            share = hits / int(rows["n"].sum())
-            where = ", ".join(f"{s} ({v:.1%})" for s, v in flagged.select("data_source", "share").head(3).iter_rows())
-            more = f" and {flagged.height - 3} more" if flagged.height > 3 else ""
-            notes.append(Note(
-                "warning" if where else "info", outcome, model, hits,
-                f"{outcome}: {hits} responses ({share:.1%})" + (f", {warn_share:.0%} or more in {where}{more}" if where else "")
-                + f". {hint}"))
+            message = f"{outcome}: {hits} responses ({hits / int(rows['n'].sum()):.1%})"
+            if not flagged.is_empty():
+                top = flagged.select("data_source", "share").head(3).iter_rows()
+                worst = ", ".join(f"{source} ({share:.1%})" for source, share in top)
+                more = f" and {flagged.height - 3} more" if flagged.height > 3 else ""
+                message += f", {warn_share:.0%} or more in {worst}{more}"
+            notes.append(Note("info" if flagged.is_empty() else "warning", outcome, model, hits, f"{message}. {hint}"))
     return notes
 
 
 def prompt_notes(frame: pl.DataFrame) -> list[Note]:
     """Per model, prompts too long for the context and prompts without a pass rate."""
     notes = []
-    for model, rows in sorted(frame.group_by("model"), key=lambda g: g[0]):
+    for (model,), rows in sorted(frame.group_by("model"), key=lambda g: g[0]):
         too_long = int(rows["too_long"].fill_null(False).sum()) if "too_long" in rows.columns else 0
         if too_long:
-            notes.append(Note("warning", "too_long", model[0], too_long,
-                              f"{too_long} prompts are longer than prompts.max_prompt_length (truncated or not generated)"))
+            notes.append(Note("warning", "too_long", model, too_long, f"{too_long} prompts are longer than "
+                              "prompts.max_prompt_length (truncated or not generated)"))
         missing = rows["pass_rate"].null_count()
         if missing:
-            notes.append(Note("warning", "missing_pass_rate", model[0], missing,
+            notes.append(Note("warning", "missing_pass_rate", model, missing,
                               f"{missing} prompts have no pass rate (no scored response)"))
     return notes
 
@@ -101,7 +101,8 @@ def all_fail_notes(frame: pl.DataFrame) -> list[Note]:
 def reference_failures(reference_check: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Rows whose reference solution fails their own tests, as flagged rows (data_source taken from `frame`)."""
     sources = frame.select(pl.col("row_index").cast(pl.Int64), "data_source").unique("row_index")
-    failed = reference_check.filter(pl.col("has_reference").fill_null(False) & ~pl.col("reference_passed").fill_null(True))
+    failed = reference_check.filter(
+        pl.col("has_reference").fill_null(False) & ~pl.col("reference_passed").fill_null(True))
     return failed.with_columns(pl.col("row_index").cast(pl.Int64)).join(sources, on="row_index", how="left").select(
         "row_index", pl.col("row_id").cast(pl.String), "data_source",
         pl.lit("reference_failed").alias("flag"), pl.col("detail").cast(pl.String))
@@ -123,11 +124,11 @@ def suspect_labels(frame: pl.DataFrame, min_share: float) -> pl.DataFrame:
                 .with_columns(share=pl.col("count") / pl.col("responses"))
                 .filter(pl.col("share") >= min_share)
                 .sort("row_index"))
+    answer = pl.col("top_wrong_answer").cast(pl.String).str.slice(0, 80).map_elements(repr, return_dtype=pl.String)
     return suspects.select(
         pl.col("row_index").cast(pl.Int64), pl.col("row_id").cast(pl.String), "data_source",
         pl.lit("suspect_label").alias("flag"),
-        pl.format("{}/{} responses answer {}", "count", "responses",
-                  pl.col("top_wrong_answer").str.slice(0, 80).map_elements(repr, return_dtype=pl.String)).alias("detail"))
+        pl.format("{}/{} responses answer {}", "count", "responses", answer).alias("detail"))
 
 
 def flagged_rows(frame: pl.DataFrame, reference_check: pl.DataFrame, min_share: float) -> pl.DataFrame:

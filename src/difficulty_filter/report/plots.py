@@ -32,13 +32,18 @@ def save_png(figure: Figure, path: str | os.PathLike) -> None:
 
 
 def _grid(count: int, title: str, panel_size=(4.6, 3.2), max_cols: int = 3) -> tuple[Figure, list[Axes]]:
-    """A figure with `count` panels in rows of at most `max_cols`; unused panels are hidden."""
+    """A figure with `count` panels in rows of at most `max_cols`; unused panels are hidden
+    (with no panels at all, one says "no data")."""
     cols = max(1, min(max_cols, count))
     rows = max(1, math.ceil(count / cols))
     figure = Figure(figsize=(panel_size[0] * cols, panel_size[1] * rows + 0.6), layout="constrained")
     axes = list(figure.subplots(rows, cols, squeeze=False).ravel())
     for ax in axes[count:]:
         ax.set_visible(False)
+    if count == 0:
+        axes[0].set_visible(True)
+        axes[0].set_axis_off()
+        _no_data(axes[0])
     figure.suptitle(title, fontsize=13)
     return figure, axes[:count]
 
@@ -127,8 +132,12 @@ def length_vs_pass_rate(frame: pl.DataFrame, title: str) -> Figure:
     return figure
 
 
-def _stacked_bars(ax: Axes, labels: Sequence[str], segments: dict[str, np.ndarray], colors: Sequence) -> None:
-    """Horizontal stacked bars, first label on top."""
+def _stacked_bars(figure: Figure, ax: Axes, labels: Sequence[str], segments: dict[str, np.ndarray],
+                  colors: Sequence, legend_cols: int) -> None:
+    """Horizontal stacked bars, first label on top, with the segment legend below the axes."""
+    if not len(labels):
+        _no_data(ax)
+        return
     left = np.zeros(len(labels))
     y = np.arange(len(labels))
     for (name, values), color in zip(segments.items(), colors):
@@ -136,6 +145,7 @@ def _stacked_bars(ax: Axes, labels: Sequence[str], segments: dict[str, np.ndarra
         left += values
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
+    figure.legend(loc="outside lower center", ncols=legend_cols, fontsize=9)
 
 
 def _bar_figure(rows: int, title: str) -> tuple[Figure, Axes]:
@@ -158,13 +168,10 @@ def outcome_shares(frame: pl.DataFrame, title: str) -> Figure:
               for o in outcomes}
     figure, ax = _bar_figure(len(table), title)
     labels = [f"{m} · {d}" for m, d in zip(table["model"], table["domain"])]
-    _stacked_bars(ax, labels, shares, [OUTCOME_COLORS[o] for o in outcomes])
+    _stacked_bars(figure, ax, labels, shares, [OUTCOME_COLORS[o] for o in outcomes], legend_cols=4)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter("{x:.0%}")
     ax.set_xlabel("share of responses")
-    figure.legend(loc="outside lower center", ncols=4, fontsize=9)
-    if table.is_empty():
-        _no_data(ax)
     return figure
 
 
@@ -175,13 +182,10 @@ def bucket_shares(table: pl.DataFrame, label: str, title: str) -> Figure:
               for b in BUCKET_NAMES}
     figure, ax = _bar_figure(len(table), title)
     labels = [f"{name} ({total:,})" for name, total in zip(table[label], table["total"])]
-    _stacked_bars(ax, labels, shares, [BUCKET_COLORS[b] for b in BUCKET_NAMES])
+    _stacked_bars(figure, ax, labels, shares, [BUCKET_COLORS[b] for b in BUCKET_NAMES], legend_cols=7)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter("{x:.0%}")
     ax.set_xlabel("share of prompts (total in brackets)")
-    figure.legend(loc="outside lower center", ncols=7, fontsize=9)
-    if table.is_empty():
-        _no_data(ax)
     return figure
 
 
@@ -194,12 +198,10 @@ def filter_effect(table: pl.DataFrame, title: str) -> Figure:
     if other.any():
         segments["dropped (no reason)"] = other
     figure, ax = _bar_figure(len(domains), title)
-    _stacked_bars(ax, domains["domain"].to_list(), segments, [KEPT_COLOR, *REASON_COLORS])
+    _stacked_bars(figure, ax, domains["domain"].to_list(), segments, [KEPT_COLOR, *REASON_COLORS],
+                  legend_cols=min(len(segments), 6))
     for y, (before, kept) in enumerate(zip(domains["before"], domains["kept"])):
         ax.text(before, y, f"  {before:,} → {kept:,}", va="center", fontsize=9)
     ax.set_xlim(0, max(domains["before"].max() or 1, 1) * 1.25)
     ax.set_xlabel("rows (before → after the filter)")
-    figure.legend(loc="outside lower center", ncols=min(len(segments), 6), fontsize=9)
-    if domains.is_empty():
-        _no_data(ax)
     return figure

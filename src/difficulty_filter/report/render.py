@@ -73,10 +73,10 @@ def bucket_table(table: pl.DataFrame, title: str) -> Table:
 def bucket_columns(table: pl.DataFrame, label: str, title: str) -> Table:
     """A bucket table turned sideways, the original `analyze` layout: one row per bucket, one column per group."""
     out = Table(title=title, title_justify="left")
-    out.add_column("bucket")
-    out.add_column("pass rate")
+    out.add_column("bucket", no_wrap=True, min_width=10)
+    out.add_column("pass rate", no_wrap=True, min_width=10)
     for group in table[label]:
-        out.add_column(str(group), justify="right", no_wrap=True)
+        out.add_column(str(group), justify="right", overflow="fold")
     shown = bucket_display(table)
     for name in BUCKET_NAMES:
         out.add_row(name, bucket_range(name), *shown[name])

@@ -4,8 +4,8 @@ Process tree per response (all forked from the warm zygote, no interpreter start
   zygote ─ setup process (new session; enters the namespaces) ─ harness (pid 1 of the new pid namespace,
   dedicated uid) ─ one test process per test (rlimits, stdin/stdout on memfds).
 The harness streams one JSON line per event to the zygote: {"event": "test", ...} per finished test,
-{"event": "budget"} when the response's time budget ran out, {"event": "setup_error"} when the sandbox could
-not be built, and {"event": "done"} at the end.
+{"event": "budget"} when the response's time budget ran out, {"event": "error"} when the sandbox could not be
+built or the harness itself failed, and {"event": "done"} at the end.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from .limits import DISK_BYTES, Limits, apply_rlimits
 
 REPORT_FD = 3
 MAX_REPORT = 64 * 1024
+#: Longest wait for killed leftovers to be reaped before the next test.
+REAP_SECONDS = 1.0
 
 
 def _emit(fd: int, event: dict) -> None:
@@ -43,14 +45,13 @@ def sandbox_main(request: dict, features: list, uid: int | None, events_fd: int,
         isolation.enter_namespaces(features, DISK_BYTES)
         if "pidns" not in features:
             return _harness(request, features, uid, events_fd, workdir)
-        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            isolation.die_with_parent(parent)
+            isolation.die_with_parent(None)
             os._exit(_harness(request, features, uid, events_fd, workdir))
         return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except BaseException as exc:
-        _emit(events_fd, {"event": "setup_error", "detail": f"{type(exc).__name__}: {exc}"})
+        _emit(events_fd, {"event": "error", "detail": f"{type(exc).__name__}: {exc}"})
         return 1
 
 
@@ -68,10 +69,10 @@ def _harness(request: dict, features: list, uid: int | None, events_fd: int, wor
         os.chdir(workdir)
         os.environ.clear()
         os.environ.update(isolation.scrubbed_env(workdir))
+        _run_tests(request, features, events_fd, workdir)
     except BaseException as exc:
-        _emit(events_fd, {"event": "setup_error", "detail": f"{type(exc).__name__}: {exc}"})
+        _emit(events_fd, {"event": "error", "detail": f"{type(exc).__name__}: {exc}"})
         return 1
-    _run_tests(request, features, events_fd, workdir)
     _emit(events_fd, {"event": "done"})
     return 0
 
@@ -119,7 +120,7 @@ def _run_one(request: dict, index: int, limits: Limits, wall: float, processes: 
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        _child(request, index, nonce, limits, processes, features, workdir, stdin, stdout, report_w)
+        _child(request, nonce, limits, processes, features, workdir, stdin, stdout, report_w)
     os.close(report_w)
     os.close(stdin)
     pidfd = os.pidfd_open(pid)
@@ -141,7 +142,7 @@ def _run_one(request: dict, index: int, limits: Limits, wall: float, processes: 
     return result
 
 
-def _child(request, index, nonce, limits, processes, features, workdir, stdin, stdout, report_w) -> None:
+def _child(request, nonce, limits, processes, features, workdir, stdin, stdout, report_w) -> None:
     """The test process: never returns."""
     status = 125
     try:
@@ -152,11 +153,9 @@ def _child(request, index, nonce, limits, processes, features, workdir, stdin, s
         os.dup2(report_w, REPORT_FD)
         os.closerange(REPORT_FD + 1, 1 << 16)
         suite = request["suite"]
-        source = suite["inputs"][index] if suite["kind"] == "stdio" else None
         code, tests = request["program"], suite.get("code")
-        request.clear()  # the expected outputs stay out of the program's reach (as Python objects)
-        suite.clear()
-        del source
+        suite.clear()  # the expected outputs stay out of the program's reach (as Python objects)
+        request.clear()
         apply_rlimits(limits, processes)
         if "pyguard" in features:
             isolation.install_pyguard(workdir)
@@ -166,20 +165,21 @@ def _child(request, index, nonce, limits, processes, features, workdir, stdin, s
 
 
 def _kill_leftovers(features: list, pid: int) -> None:
-    """Kill what the test left behind (daemons, fork children) and reap it."""
-    if "pidns" in features or "uid" in features:
-        os.kill(-1, signal.SIGKILL)  # pid 1 of its namespace / sole process of its uid: spares the caller
-    else:
-        try:
+    """Kill what the test left behind (daemons, fork children) and reap it (waiting at most REAP_SECONDS)."""
+    try:
+        if "pidns" in features or "uid" in features:
+            os.kill(-1, signal.SIGKILL)  # pid 1 of its namespace / sole process of its uid: spares the caller
+        else:
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    while True:
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + REAP_SECONDS
+    while time.monotonic() < deadline:
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                break
+                time.sleep(0.001)
         except ChildProcessError:
-            break
+            return
 
 
 def _read_report(fd: int) -> dict:
@@ -219,7 +219,7 @@ def _failure(report: dict) -> dict:
 def _classify(status, killed, cpu, report, output, nonce, suite, index, limits) -> dict:
     if killed or cpu >= limits.test_seconds or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
         return {"status": "timeout", "detail": f"over {limits.test_seconds:.1f} s"}
-    if len(output) > limits.output_bytes - 1 or report.get("flush") == "OSError":
+    if len(output) >= limits.output_bytes or report.get("flush") == "OSError":
         return {"status": "output_limit", "detail": f"output over {limits.output_bytes} bytes"}
     if os.WIFSIGNALED(status):
         return {"status": "runtime_error", "detail": f"killed by {signal.Signals(os.WTERMSIG(status)).name}"}

@@ -8,8 +8,8 @@ Features (each probed, never assumed):
           left behind dies with it
   uid     a dedicated unprivileged uid/gid (root only): file permissions protect the host, RLIMIT_NPROC
           counts only the sandbox's processes
-  pyguard a Python audit hook refusing sockets and writes outside the working directory; only a fallback
-          where netns or uid is missing (code using ctypes can get around it)
+  pyguard a Python audit hook refusing sockets, subprocesses, signals, ctypes and writes outside the working
+          directory; only a fallback where netns, mntns or uid is missing (code using ctypes can get around it)
 """
 
 from __future__ import annotations
@@ -46,10 +46,11 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
 
 
-def die_with_parent(parent_pid: int) -> None:
-    """Get SIGKILL when the parent exits; exit at once if it already has."""
+def die_with_parent(parent_pid: int | None) -> None:
+    """Get SIGKILL when the parent exits; exit at once if it already has (checkable only when `parent_pid`
+    is visible, i.e. not from the first process of a new pid namespace)."""
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PDEATHSIG)")
-    if os.getppid() != parent_pid:
+    if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(1)
 
 
@@ -181,7 +182,7 @@ def probe(level: str, uid: int | None, disk_bytes: int) -> list[str]:
             continue
         if _works(features + [feature], uid, disk_bytes):
             features.append(feature)
-    if "netns" not in features or "uid" not in features:
+    if any(f not in features for f in ("netns", "mntns", "uid")):
         features.append("pyguard")
     return features
 
@@ -191,7 +192,8 @@ def describe(level: str, features) -> str:
     if level == "none":
         return "none: no isolation (limits and timeouts only)"
     missing = [f for f in ("netns", "mntns", "pidns", "uid") if f not in features]
-    text = f"{level}: " + ", ".join(f for f in features if f != "pyguard")
+    base = "read-only host filesystem, " if level == "bwrap" else ""
+    text = f"{level}: {base}" + ", ".join(f for f in features if f != "pyguard")
     if missing:
         text += f"; missing {', '.join(missing)}"
     if "pyguard" in features:

@@ -38,7 +38,11 @@ def schema_defaults() -> dict:
     """Defaults of `reward.code` from config/schema.yaml (the single source of truth)."""
     from ..config import load_schema
 
-    props = load_schema()["properties"]["reward"]["properties"]["code"]["properties"]
+    schema = load_schema()
+    reward = schema["properties"]["reward"]
+    if "$ref" in reward:  # "#/$defs/reward"
+        reward = schema["$defs"][reward["$ref"].rsplit("/", 1)[-1]]
+    props = reward["properties"]["code"]["properties"]
     return {key: spec["default"] for key, spec in props.items() if "default" in spec}
 
 

@@ -42,7 +42,7 @@ def _compile(source: str, filename: str, phase: str):
         return compile(source, filename, "exec"), None
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         report = _describe(exc, phase)
-        report["line"] = getattr(exc, "lineno", None)
+        report.update(line=getattr(exc, "lineno", None), msg=str(getattr(exc, "msg", report["msg"]))[:200])
         return None, report
 
 

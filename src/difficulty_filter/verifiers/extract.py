@@ -182,14 +182,15 @@ def balanced_spans(text: str, opener: str = "{", closer: str = "}") -> list[str]
     return spans
 
 
-_MISSING = object()
+#: Returned by parse_literal when the text is no literal (None is a valid literal).
+MISSING = object()
 
 
 def parse_literal(text: str) -> Any:
-    """A JSON value, else a Python literal (``ast.literal_eval``, never ``eval``); ``_MISSING`` on failure."""
+    """A JSON value, else a Python literal (``ast.literal_eval``, never ``eval``); ``MISSING`` on failure."""
     text = text.strip()
     if not text or len(text) > MAX_LITERAL_CHARS:
-        return _MISSING
+        return MISSING
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
@@ -197,7 +198,7 @@ def parse_literal(text: str) -> Any:
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return _MISSING
+        return MISSING
 
 
 def literal_or_none(text: str | None) -> Any:
@@ -205,7 +206,7 @@ def literal_or_none(text: str | None) -> Any:
     if text is None:
         return None
     value = parse_literal(text)
-    return None if value is _MISSING else value
+    return None if value is MISSING else value
 
 
 def plain(value: Any) -> Any:
@@ -223,7 +224,7 @@ def structured_truth(ground_truth: Any) -> Any:
     """A ground truth that may arrive JSON/Python-encoded (mixed-domain Parquet) as Python data."""
     if isinstance(ground_truth, str):
         value = parse_literal(ground_truth)
-        return ground_truth if value is _MISSING else plain(value)
+        return ground_truth if value is MISSING else plain(value)
     return plain(ground_truth)
 
 
@@ -240,13 +241,15 @@ def unwrap_text(s: str) -> str:
     return s.replace("$", "").replace("**", "").strip()
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
 def normalize_text(s: str) -> str:
     """Case-, space- and punctuation-insensitive form of a short textual answer (SQuAD style)."""
     s = unwrap_text(s).lower()
     s = re.sub(r"\\[,;:! ]|~", " ", s)
-    s = re.sub(r"[^\w\s]", " ", s)
-    s = re.sub(r"\b(?:a|an|the)\b", " ", s)
-    return " ".join(s.split())
+    words = re.sub(r"[^\w\s]", " ", s).split()
+    return " ".join([w for w in words if w not in _ARTICLES] or words)
 
 
 # ------------------------------------------------------------------------------------------------ numbers
@@ -277,7 +280,7 @@ _QUANTITY_RE = re.compile(
 def split_quantity(s: str) -> tuple[Number, str] | None:
     """Parse a leading number (commas, fractions, ``e``/``\\times 10^{}`` exponents, %, scale words)
     and return it with the remaining text (a unit, usually); None when the text does not start with one."""
-    s = unwrap_text(s).replace("−", "-").replace("\\!", "").replace("{,}", ",")
+    s = unwrap_text(s.replace("\\$", "$")).replace("−", "-").replace("\\!", "").replace("{,}", ",")
     match = _QUANTITY_RE.match(s)
     if match is None:
         return None
@@ -355,7 +358,7 @@ def _is_unit(text: str) -> bool:
 
 def unit_key(unit: str) -> str:
     r"""Canonical spelling of a unit: ``\text{m/s}``, ``m / s`` and ``\mathrm{m}/\mathrm{s}`` agree."""
-    u = unwrap_text(unit)
+    u = unwrap_text(re.sub(r"\\[,;:! ]", " ", unit))
     u = re.sub(r"\^\s*\{?\\circ\}?|°|\\circ", "deg", u)
     u = re.sub(r"\\mu\b|μ", "µ", u).replace("\\Omega", "Ω")
     u = re.sub(r"\\cdot|\\times|·|×", "*", u)

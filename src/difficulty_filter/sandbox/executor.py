@@ -1,0 +1,60 @@
+"""Public API: run a program against a test suite at the configured isolation level."""
+
+from __future__ import annotations
+
+import logging
+
+from . import calibration, isolation, zygote
+from .limits import Limits, code_settings, limits_from
+from .result import SANDBOX_ERROR, ExecutionResult, from_events
+from .suite import TestSuite
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()
+
+
+def limits_for(code_cfg: dict) -> Limits:
+    """Limits of a filled `reward.code` section, calibrated to this machine when `calibrate` is on."""
+    return limits_from(code_cfg, calibration.factor() if code_cfg["calibrate"] else 1.0)
+
+
+def describe(settings: dict | None = None) -> str:
+    """The isolation this process really gets for `settings` (the `reward` section), in one line."""
+    code_cfg = code_settings(settings)
+    level = code_cfg["isolation"]
+    if level == "remote":
+        return f"remote: SandboxFusion at {code_cfg['remote_url']}"
+    return zygote.shared(level).describe()
+
+
+def _warn_once(text: str) -> None:
+    if "missing" in text and text not in _warned:
+        _warned.add(text)
+        log.warning("code sandbox is weaker than intended here: %s", text)
+
+
+def run_tests(program: str, suite: TestSuite, code_cfg: dict) -> ExecutionResult:
+    """Run `program` against `suite`; `code_cfg` is the `reward.code` section (defaults filled if missing).
+
+    Never raises for the program's behaviour; infrastructure failures come back as status `sandbox_error`.
+    """
+    code_cfg = code_settings({"code": code_cfg})
+    limits = limits_for(code_cfg)
+    level = code_cfg["isolation"]
+    if level == "remote":
+        from . import remote
+
+        return remote.run_tests(program, suite, limits, code_cfg["remote_url"])
+    return run_in(zygote.shared(level), program, suite, limits)
+
+
+def run_in(handle: zygote.Zygote, program: str, suite: TestSuite, limits: Limits) -> ExecutionResult:
+    """Run `program` against `suite` in the sandboxes of one zygote."""
+    request = {"program": program, "suite": suite.to_dict(), "limits": limits.to_dict()}
+    try:
+        reply = handle.run(request, timeout=limits.total_seconds + 2 * zygote.SLACK)
+    except zygote.SandboxUnavailable as exc:
+        return ExecutionResult(SANDBOX_ERROR, len(suite), detail=str(exc), isolation=handle.level)
+    text = isolation.describe(handle.level, handle.features)
+    _warn_once(text)
+    return from_events(reply["events"], reply["timed_out"], len(suite), text)

@@ -1,0 +1,44 @@
+"""Reference check: run each code row's own solution (`extra_info.reference`) against its tests once.
+
+A row whose reference fails has broken tests (or a broken reference); its pass rate says nothing about the
+models, so the filter can drop or flag it (`filter.drop_broken_tests`).
+"""
+
+from __future__ import annotations
+
+from ..verifiers.code_extract import extract_program, needed_names
+from .executor import run_tests
+from .limits import code_settings
+from .result import SANDBOX_ERROR
+from .suite import BadGroundTruth, from_ground_truth, program_text
+
+
+def _no_reference(detail: str) -> dict:
+    return {"has_reference": False, "reference_passed": None, "detail": detail}
+
+
+def check_reference(row: dict, code_cfg: dict) -> dict:
+    """{"has_reference", "reference_passed" (None when not run or the sandbox failed), "detail"} for one row."""
+    extra_info = row.get("extra_info") or {}
+    reference = extra_info.get("reference")
+    if not str(row.get("data_source", "")).startswith("codegen"):
+        return _no_reference("not a codegen row")
+    if not isinstance(reference, str) or not reference.strip():
+        return _no_reference("no reference solution")
+    if not code_cfg["check_reference"]:
+        return {"has_reference": True, "reference_passed": None, "detail": "reference check disabled"}
+    try:
+        suite = from_ground_truth((row.get("reward_model") or {}).get("ground_truth"))
+    except BadGroundTruth as exc:
+        return {"has_reference": True, "reference_passed": False, "detail": f"unusable ground truth: {exc}"}
+    solution = extract_program(reference, needed_names(suite)) if "```" in reference else reference
+    result = run_tests(program_text(solution or reference, suite, extra_info), suite, code_cfg)
+    if result.status == SANDBOX_ERROR:
+        return {"has_reference": True, "reference_passed": None, "detail": result.summary()}
+    return {"has_reference": True, "reference_passed": result.passed, "detail": "reference " + result.summary()}
+
+
+def check_references(rows: list[dict], code_cfg: dict) -> list[dict]:
+    """check_reference for each row; `code_cfg` is the `reward.code` section (defaults filled if missing)."""
+    code_cfg = code_settings({"code": code_cfg})
+    return [check_reference(row, code_cfg) for row in rows]

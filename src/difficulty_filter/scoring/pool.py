@@ -1,0 +1,183 @@
+"""Killable verifier workers: each request runs under a wall-clock deadline enforced by the parent.
+
+Workers are plain child interpreters (``python -c "...worker_main(fd)"``), each in its own
+session (process group) and fed one request at a time through a socket pair. They are not daemonic
+and not multiprocessing children, so verifiers may start processes of their own, and the caller's
+``__main__`` is never re-imported. When a request passes its deadline the parent SIGKILLs the worker's
+whole process group, records ``timeout`` and starts a fresh worker; a worker that dies records
+``verifier_error``. Results keep the input order. No signals are used inside the workers.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection, wait
+from typing import Mapping, Sequence
+
+from ..outcomes import TIMEOUT, VERIFIER_ERROR, ScoreRequest, ScoreResult, Verdict
+from ..verifiers import Route, resolve, verdict_result
+
+#: Seconds a new worker may take to import its verifiers and report ready.
+STARTUP_TIMEOUT = 120.0
+#: Worker start-ups that may fail in a row before the pool gives up.
+MAX_START_FAILURES = 3
+
+
+class WorkerStartError(RuntimeError):
+    """Verifier workers cannot be started (broken environment): scoring cannot proceed."""
+
+
+class _Worker:
+    """One child interpreter and the request it is working on."""
+
+    def __init__(self, settings: Mapping, data_sources: Sequence[str]):
+        parent_end, child_end = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from {__name__} import worker_main; worker_main({child_end.fileno()})"],
+            pass_fds=[child_end.fileno()], start_new_session=True, stdin=subprocess.DEVNULL, stdout=2, env=env)
+        child_end.close()
+        self.conn = Connection(parent_end.detach())
+        self.conn.send((dict(settings), list(data_sources)))
+        self.started = time.monotonic()
+        self.ready = False
+        self.task: int | None = None
+        self.deadline = 0.0
+
+    def assign(self, index: int, request: ScoreRequest, limit: float) -> None:
+        self.conn.send((index, request))
+        self.task, self.deadline = index, time.monotonic() + limit
+
+    def kill(self) -> None:
+        """SIGKILL the worker's process group (the worker and anything it started)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        self.conn.close()
+
+
+class VerifierPool:
+    """`workers` killable processes grading ScoreRequests with per-request deadlines (use as a context manager)."""
+
+    def __init__(self, settings: Mapping, workers: int):
+        self.settings = dict(settings)
+        self.data_sources: list[str] = []  # verifiers a new worker imports before it reports ready
+        self.size = max(1, int(workers))
+        self.workers: list[_Worker] = []
+        self.start_failures = 0
+
+    def __enter__(self) -> VerifierPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker (idle ones exit on EOF; busy ones are killed)."""
+        for worker in self.workers:
+            worker.kill()
+        self.workers = []
+
+    def score(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        """Grade `requests`; results in input order."""
+        routes = [resolve(r.data_source, self.settings.get("custom_verifiers")) for r in requests]
+        limits = [route.timeout(self.settings) for route in routes]
+        self.data_sources = sorted(set(self.data_sources).union(r.data_source for r in requests))
+        results: list[ScoreResult | None] = [None] * len(requests)
+        pending = collections.deque(range(len(requests)))
+        while len(self.workers) < min(self.size, len(requests)):
+            self.workers.append(_Worker(self.settings, self.data_sources))
+        while pending or any(w.task is not None for w in self.workers):
+            for worker in self.workers:
+                if worker.ready and worker.task is None and pending:
+                    index = pending.popleft()
+                    worker.assign(index, requests[index], limits[index])
+            for conn in wait([w.conn for w in self.workers], timeout=self._wait_time()):
+                self._receive(next(w for w in self.workers if w.conn is conn), requests, routes, results)
+            self._enforce_deadlines(requests, routes, limits, results)
+        return results  # type: ignore[return-value]
+
+    def _wait_time(self) -> float:
+        now = time.monotonic()
+        ends = [w.deadline for w in self.workers if w.task is not None]
+        ends += [w.started + STARTUP_TIMEOUT for w in self.workers if not w.ready]
+        return max(0.0, min(ends) - now) if ends else 1.0
+
+    def _receive(self, worker: _Worker, requests, routes, results) -> None:
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            code = worker.process.poll()
+            if worker.task is not None:
+                self._fail(worker.task, VERIFIER_ERROR, f"verifier worker died (exit code {code})",
+                           requests, routes, results)
+            elif not worker.ready:
+                self.start_failures += 1
+                if self.start_failures >= MAX_START_FAILURES:
+                    raise WorkerStartError(f"verifier workers keep dying at start-up (exit code {code}); "
+                                           "see the error above") from None
+            self._replace(worker)
+            return
+        if message == "ready":
+            worker.ready, self.start_failures = True, 0
+            return
+        index, result = message
+        results[index] = result
+        worker.task = None
+
+    def _enforce_deadlines(self, requests, routes, limits, results) -> None:
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.task is not None and now >= worker.deadline:
+                self._fail(worker.task, TIMEOUT, f"verifier exceeded {limits[worker.task]:g} s; worker killed",
+                           requests, routes, results)
+                self._replace(worker)
+            elif not worker.ready and now >= worker.started + STARTUP_TIMEOUT:
+                raise WorkerStartError(f"a verifier worker did not start within {STARTUP_TIMEOUT:g} s")
+
+    def _fail(self, index: int, outcome: str, detail: str, requests, routes: list[Route], results) -> None:
+        results[index] = verdict_result(Verdict(0.0, outcome, detail), requests[index], routes[index], self.settings)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.workers[self.workers.index(worker)] = _Worker(self.settings, self.data_sources)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the parent dies (best effort; no-op elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def worker_main(fd: int) -> None:
+    """Worker loop: receive (index, request), send (index, result); exit on EOF."""
+    _die_with_parent()
+    from ..verifiers import grade
+    from ..verifiers.registry import preload
+
+    conn = Connection(fd)
+    settings, data_sources = conn.recv()
+    for data_source in data_sources:
+        try:
+            preload(resolve(data_source, settings.get("custom_verifiers")))
+        except Exception:
+            pass  # reported per request
+    conn.send("ready")
+    while True:
+        try:
+            index, request = conn.recv()
+        except EOFError:
+            return
+        conn.send((index, grade(request, settings)))

@@ -1,0 +1,128 @@
+"""Routing: data_source -> verifier (custom prefixes first, then built-ins; the longest prefix wins)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from ..outcomes import UNKNOWN_SOURCE, Verdict
+from . import custom
+
+#: Verifier name -> version; bump a version whenever that verifier's verdicts can change.
+VERIFIER_VERSIONS: dict[str, str] = {
+    "math": "1",
+    "table": "1",
+    "multiple_choice": "1",
+    "stem_web": "1",
+    "zebra": "1",
+    "ordering": "1",
+    "graph": "1",
+    "arc_grid": "1",
+    "codeio": "1",
+    "codegen": "1",
+    "cruxeval": "1",
+    "unknown": "1",
+}
+
+#: data_source prefix -> built-in verifier. Includes the original's naming quirks: unprefixed logic
+#: names, `stem_web` vs `stem__web`, ARC/BARC under both `simulation__` and `logic__`.
+BUILTIN_PREFIXES: dict[str, str] = {
+    "math__": "math",
+    "table__": "table",
+    "stem__gpqa": "multiple_choice",
+    "stem__supergpqa": "multiple_choice",
+    "stem_web": "stem_web",
+    "stem__web": "stem_web",
+    "logic__zebra_puzzle": "zebra",
+    "zebra_puzzle_dataset": "zebra",
+    "logic__ordering_puzzle": "ordering",
+    "ordering_puzzle_dataset": "ordering",
+    "logic__graph": "graph",
+    "graph_logical_dataset": "graph",
+    "simulation__arcagi": "arc_grid",
+    "simulation__barc": "arc_grid",
+    "logic__arcagi": "arc_grid",
+    "logic__barc": "arc_grid",
+    "simulation__codeio": "codeio",
+    "codegen__": "codegen",
+    "simulation__cruxeval": "cruxeval",
+}
+#: Verifiers that execute code; their time limit is reward.code.total_timeout + CODE_TIMEOUT_MARGIN.
+CODE_VERIFIERS = frozenset({"codegen", "cruxeval"})
+CODE_TIMEOUT_MARGIN = 10.0
+
+Verify = Callable[[str, Any, dict, dict], Verdict]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a data_source is graded: verifier name, verify function, version."""
+
+    name: str
+    verify: Verify
+    version: str
+
+    def timeout(self, settings: Mapping) -> float:
+        """Wall-clock limit for one verification with this route."""
+        if self.name in CODE_VERIFIERS:
+            return float((settings.get("code") or {}).get("total_timeout", 60)) + CODE_TIMEOUT_MARGIN
+        return float(settings.get("timeout", 30))
+
+
+class _Lazy:
+    """A built-in verify function imported on first use (codegen/cruxeval live in other modules)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._function: Verify | None = None
+
+    def load(self) -> Verify:
+        if self._function is None:
+            self._function = importlib.import_module(f"{__package__}.{self.name}").verify
+        return self._function
+
+    def __call__(self, response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+        return self.load()(response, ground_truth, extra_info, settings)
+
+
+def _unknown(data_source: str) -> Verify:
+    def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+        return Verdict(0.0, UNKNOWN_SOURCE, f"no verifier for data_source {data_source!r}")
+    return verify
+
+
+def resolve(data_source: str, custom_verifiers: Mapping[str, str] | None = None) -> Route:
+    """The route for `data_source`; an unknown source gets a route whose verdict is ``unknown_source``.
+
+    Raises custom.VerifierLoadError when the matching custom verifier cannot be loaded.
+    """
+    return _resolve(data_source, tuple(sorted((custom_verifiers or {}).items())))
+
+
+@lru_cache(maxsize=1024)
+def _resolve(data_source: str, custom_items: tuple[tuple[str, str], ...]) -> Route:
+    prefix = _longest_prefix(data_source, [p for p, _ in custom_items])
+    if prefix is not None:
+        spec = dict(custom_items)[prefix]
+        return Route(f"custom:{spec}", custom.load(spec), custom.version(spec))
+    prefix = _longest_prefix(data_source, BUILTIN_PREFIXES)
+    if prefix is None:
+        return Route("unknown", _unknown(data_source), VERIFIER_VERSIONS["unknown"])
+    name = BUILTIN_PREFIXES[prefix]
+    return Route(name, _Lazy(name), VERIFIER_VERSIONS[name])
+
+
+def _longest_prefix(data_source: str, prefixes) -> str | None:
+    matches = [p for p in prefixes if data_source.startswith(p)]
+    return max(matches, key=len) if matches else None
+
+
+def preload(route: Route) -> None:
+    """Import a lazily loaded verifier now (worker start-up); import errors surface per request later."""
+    if isinstance(route.verify, _Lazy):
+        try:
+            route.verify.load()
+        except ImportError:
+            pass
