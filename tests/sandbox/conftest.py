@@ -42,6 +42,17 @@ class Sandbox:
     def features(self) -> list[str]:
         return self.handle.features
 
+    def leftovers(self, timeout: float = 3.0) -> list[int]:
+        """Program processes still running under this sandbox's uid, i.e. all but the jail (whose parent is
+        the zygote's root-owned setup process). Other test runs on the host use other uids."""
+        if self.handle._uid is None:
+            return []
+        uid = self.handle._uid[0]
+        deadline = time.monotonic() + timeout
+        while (left := _processes_of(uid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return left
+
     def run(self, program: str, suite: TestSuite, limits: Limits = LIMITS):
         start = time.monotonic()
         result = executor.run_in(self.handle, program, suite, limits)
@@ -94,24 +105,18 @@ def process_box(sandboxes) -> Sandbox:
     return sandboxes("process")
 
 
-def sandbox_processes() -> list[int]:
-    """Host processes running under a dedicated sandbox uid."""
+def _processes_of(uid: int) -> list[int]:
+    """Processes of `uid` whose parent also runs as `uid`."""
     found = []
     for entry in os.listdir("/proc"):
         try:
-            uid = os.stat(f"/proc/{entry}").st_uid if entry.isdigit() else -1
+            if entry.isdigit() and os.stat(f"/proc/{entry}").st_uid == uid:
+                parent = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]
+                if os.stat(f"/proc/{parent}").st_uid == uid:
+                    found.append(int(entry))
         except OSError:
-            continue
-        if zygote.UID_BASE <= uid < zygote.UID_BASE + zygote.UID_SLOTS:
-            found.append(int(entry))
+            pass
     return found
-
-
-def wait_no_sandbox_processes(timeout: float = 3.0) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while (left := sandbox_processes()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return left
 
 
 @pytest.fixture

@@ -41,6 +41,11 @@ CASES = [
     ("C", "Option C is interesting.", "no_answer"),  # mentioning an option is no commitment
     ("(C)", r"\boxed{C}", "correct"),                # ground truth written as "(C)"
     ("c", r"\boxed{C}", "correct"),
+    ("B", "Answer: The energy is 4.5 eV, which corresponds to option B.", "correct"),
+    ("B", "Weighing both, I choose (B).", "correct"),
+    ("B", "The correct answer is **(B) 4.5 eV**", "correct"),
+    ("B", "Answer: B\n\nExplanation: answer choice A is incorrect because ...", "correct"),
+    ("B", "The answer is (B). Double-checking, the answer is not A.", "correct"),
 ]
 
 

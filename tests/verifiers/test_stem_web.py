@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -70,8 +71,10 @@ def test_judge_url_is_never_doubled(base):
 class _Judge(BaseHTTPRequestHandler):
     replies: list[str] = []
     seen: list[dict] = []
+    delay = 0.0
 
     def do_POST(self):  # noqa: N802
+        time.sleep(_Judge.delay)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _Judge.seen.append({"path": self.path, **body})
         data = json.dumps({"choices": [{"message": {"content": _Judge.replies.pop(0)}}]}).encode()
@@ -90,7 +93,7 @@ def judge_url():
     server = HTTPServer(("127.0.0.1", 0), _Judge)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    _Judge.replies, _Judge.seen = [], []
+    _Judge.replies, _Judge.seen, _Judge.delay = [], [], 0.0
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -132,3 +135,10 @@ def test_unreachable_judge_is_a_verifier_error_not_a_zero():
         port = s.getsockname()[1]
     result = run(SRC, r"\boxed{7 m/s}", "5 m/s", settings=_settings(f"http://127.0.0.1:{port}"))
     assert result.outcome == "verifier_error" and "JudgeError" in result.detail
+
+
+def test_slow_judge_times_out_as_a_verifier_error(judge_url):
+    # Bug 8.2.7: the math judge request had no timeout.
+    _Judge.replies, _Judge.delay = ["Final Decision: Yes"], 1.5
+    result = run(SRC, r"\boxed{7 m/s}", "5 m/s", settings={**_settings(judge_url), "timeout": 1})
+    assert result.outcome == "verifier_error" and "timed out" in result.detail

@@ -20,12 +20,17 @@ def add_parser(sub, name):
 
 def run(args) -> int:
     from ..scoring.jsonl import score_jsonl
+    from ..verifiers.custom import VerifierLoadError
 
     reward = _reward_section(args.config)
     for key, value in (("workers", args.workers), ("timeout", args.timeout), ("correct_threshold", args.threshold)):
         if value is not None:
             reward[key] = value
-    counts = score_jsonl(args.input, args.output, reward)
+    try:
+        counts = score_jsonl(args.input, args.output, reward)
+    except (VerifierLoadError, FileNotFoundError) as exc:
+        print(f"difficulty-filter score: error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(counts, indent=2))
     print(f"{counts['total']} lines scored -> {args.output}", file=sys.stderr)
     return 0

@@ -22,6 +22,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Iterator
 
+from .settings import engine_args
+
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
@@ -53,7 +55,7 @@ def server_command(model_cfg: dict, port: int, seed: int, host: str = "127.0.0.1
     for key in ("enable_expert_parallel", "enforce_eager", "trust_remote_code"):
         if model_cfg.get(key):
             cmd.append(_flag(key))
-    for key, value in (model_cfg.get("engine_args") or {}).items():
+    for key, value in engine_args(model_cfg).items():
         if value is True:
             cmd.append(_flag(key))
         elif value is False:

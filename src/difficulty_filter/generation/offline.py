@@ -6,7 +6,7 @@ import logging
 from typing import Iterator, Sequence
 
 from .records import Sample, finish_reason
-from .settings import Request, sampling_fields
+from .settings import Request, engine_args, sampling_fields
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def llm_kwargs(model_cfg: dict, seed: int) -> dict:
         "trust_remote_code": model_cfg.get("trust_remote_code", False),
         "seed": seed,
     }
-    return {**kwargs, **(model_cfg.get("engine_args") or {})}
+    return {**kwargs, **engine_args(model_cfg)}
 
 
 class OfflineEngine:

@@ -29,6 +29,16 @@ def sampling_fields(sampling_cfg: dict) -> dict:
     }
 
 
+def engine_args(model_cfg: dict) -> dict:
+    """`models.<name>.engine_args`, over the defaults this project needs.
+
+    On CPU (gpus_per_job 0) chunked prefill is off: vLLM's CPU runner dies ("CPU Generator does not use
+    offset") when the prefill of a seeded request is split across steps, and every request here is seeded.
+    """
+    defaults = {"enable_chunked_prefill": False} if model_cfg.get("gpus_per_job", 1) == 0 else {}
+    return {**defaults, **(model_cfg.get("engine_args") or {})}
+
+
 def output_settings(model_cfg: dict, sampling_cfg: dict, prompts_cfg: dict) -> dict:
     """Everything that changes the generated text for given prompts."""
     return {"model": {k: model_cfg.get(k) for k in OUTPUT_MODEL_KEYS},

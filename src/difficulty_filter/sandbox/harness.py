@@ -1,11 +1,10 @@
-"""The sandbox side of one response: set the sandbox up, then run its tests in order, one fork per test.
+"""One response inside the jail: run its tests in order in a forked test process and judge each one.
 
-Process tree per response (all forked from the warm zygote, no interpreter start):
-  zygote ─ setup process (new session; enters the namespaces) ─ harness (pid 1 of the new pid namespace,
-  dedicated uid) ─ one test process per test (rlimits, stdin/stdout on memfds).
-The harness streams one JSON line per event to the zygote: {"event": "test", ...} per finished test,
-{"event": "budget"} when the response's time budget ran out, {"event": "error"} when the sandbox could not be
-built or the harness itself failed, and {"event": "done"} at the end.
+The test process (program.py) runs the tests one after the other; if it dies during a test (os._exit, a
+signal, a limit) that test is judged from its exit status and a new test process continues with the next
+test. The harness judges every test itself (classify.py); the expected outputs never enter the test process.
+Events: {"event": "test", "index", "status", "detail", "seconds"} per judged test (it stops at the first that
+fails) and {"event": "budget", "index"} when the response's time budget ran out.
 """
 
 from __future__ import annotations
@@ -15,162 +14,179 @@ import os
 import secrets
 import select
 import signal
+import socket
 import time
 
 from . import isolation, program
-from .compare import difference
-from .limits import DISK_BYTES, Limits, apply_rlimits
+from .classify import classify
+from .limits import Limits, apply_rlimits
 
-REPORT_FD = 3
-MAX_REPORT = 64 * 1024
+MAX_MESSAGE = 64 * 1024
 #: Longest wait for killed leftovers to be reaped before the next test.
 REAP_SECONDS = 1.0
 
 
-def _emit(fd: int, event: dict) -> None:
-    os.write(fd, (json.dumps(event) + "\n").encode())
-
-
-def sandbox_main(request: dict, features: list, uid: int | None, events_fd: int, workdir: str | None,
-                 zygote_pid: int) -> int:
-    """Entry point of the setup process forked by the zygote; returns its exit status."""
-    try:
-        os.setsid()
-        isolation.die_with_parent(zygote_pid)
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.closerange(3, events_fd)
-        os.closerange(events_fd + 1, 1 << 16)
-        isolation.enter_namespaces(features, DISK_BYTES)
-        if "pidns" not in features:
-            return _harness(request, features, uid, events_fd, workdir)
-        pid = os.fork()
-        if pid == 0:
-            isolation.die_with_parent(None)
-            os._exit(_harness(request, features, uid, events_fd, workdir))
-        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    except BaseException as exc:
-        _emit(events_fd, {"event": "error", "detail": f"{type(exc).__name__}: {exc}"})
-        return 1
-
-
-def _harness(request: dict, features: list, uid: int | None, events_fd: int, workdir: str | None) -> int:
-    try:
-        isolation.enter_pid_namespace(features)
-        isolation.become_subreaper()
-        if "uid" in features:
-            if workdir:
-                os.chown(workdir, uid, uid)
-            isolation.drop_privileges(uid)
-        if workdir is None:
-            workdir = isolation.NS_WORKDIR
-            os.mkdir(workdir, 0o700)
-        os.chdir(workdir)
-        os.environ.clear()
-        os.environ.update(isolation.scrubbed_env(workdir))
-        _run_tests(request, features, events_fd, workdir)
-    except BaseException as exc:
-        _emit(events_fd, {"event": "error", "detail": f"{type(exc).__name__}: {exc}"})
-        return 1
-    _emit(events_fd, {"event": "done"})
-    return 0
-
-
-def _run_tests(request: dict, features: list, events_fd: int, workdir: str) -> None:
+def run_tests(request: dict, features: list, workdir: str, emit) -> None:
+    """Run and judge the tests of one request, calling `emit(event)` for each event."""
     limits = Limits(**request["limits"])
-    suite = request["suite"]
     deadline = time.monotonic() + limits.total_seconds
     # RLIMIT_NPROC counts every process of the uid: with a dedicated uid that is this harness plus the
     # program's; otherwise the user's other processes count too, so only the fork bomb is bounded.
     processes = limits.processes + 1 if "uid" in features else limits.processes + request["host_processes"]
-    count = len(suite["inputs"]) if suite["kind"] == "stdio" else 1
-    for index in range(count):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            _emit(events_fd, {"event": "budget", "index": index})
-            return
-        result = _run_one(request, index, limits, min(limits.test_wall_seconds, remaining), processes,
-                          features, workdir)
-        if result is None:
-            _emit(events_fd, {"event": "budget", "index": index})
-            return
-        _emit(events_fd, {"event": "test", "index": index, **result})
-        if result["status"] != "passed":
-            return
-
-
-def _memfd(name: str, data: bytes = b"") -> int:
-    fd = os.memfd_create(name)
-    if data:
-        os.write(fd, data)
-        os.lseek(fd, 0, os.SEEK_SET)
-    return fd
-
-
-def _run_one(request: dict, index: int, limits: Limits, wall: float, processes: int, features: list,
-             workdir: str) -> dict | None:
-    """Run test `index` in a fresh process; None when the response's time budget ran out during it."""
     suite = request["suite"]
-    functional = suite["kind"] == "functional"
-    nonce = secrets.token_hex(16) if functional else None
-    stdin = _memfd("stdin", b"" if functional else suite["inputs"][index].encode())
-    stdout = _memfd("stdout")
-    report_r, report_w = os.pipe()
-    started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        _child(request, nonce, limits, processes, features, workdir, stdin, stdout, report_w)
-    os.close(report_w)
-    os.close(stdin)
-    pidfd = os.pidfd_open(pid)
-    killed = not select.select([pidfd], [], [], wall)[0]
-    if killed:
-        os.kill(pid, signal.SIGKILL)
-    _, status, usage = os.wait4(pid, 0)
-    seconds = time.monotonic() - started
-    os.close(pidfd)
-    _kill_leftovers(features, pid)
-    report = _read_report(report_r)
-    output = os.pread(stdout, limits.output_bytes + 1, 0)
-    os.close(stdout)
-    cpu = usage.ru_utime + usage.ru_stime
-    if killed and wall < limits.test_wall_seconds:
+    count = len(suite["inputs"]) if suite["kind"] == "stdio" else 1
+    index = 0
+    while index < count:
+        if time.monotonic() >= deadline:
+            emit({"event": "budget", "index": index})
+            return
+        run = _TestProcess(request, index, limits, processes, features, workdir)
+        try:
+            index = run.follow(deadline, emit)
+        finally:
+            run.close()
+        if index is None:
+            return
+
+
+class _TestProcess:
+    """One test process running tests `start`.. and the harness's view of the test it is in."""
+
+    def __init__(self, request: dict, start: int, limits: Limits, processes: int, features: list, workdir: str):
+        suite = request["suite"]
+        self.limits, self.features, self.start = limits, features, start
+        self.nonce = secrets.token_hex(16) if suite["kind"] == "functional" else None
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.pid = os.fork()
+        if self.pid == 0:
+            self.channel.close()
+            _child(request, start, self.nonce, limits, processes, features, workdir, theirs.fileno())
+        theirs.close()
+        self.expected = suite["outputs"]  # only now: the test process must not inherit a reference
+        self.pidfd = os.pidfd_open(self.pid)
+        self.next = start
+        self.current: dict | None = None  # index, stdout fd, monotonic start, cpu at start
+
+    def follow(self, deadline: float, emit) -> int | None:
+        """Judge tests as they finish; return the next test to run in a new process, or None to stop."""
+        watched = [self.pidfd, self.channel]
+        while True:
+            limit = deadline
+            if self.current is not None:
+                limit = min(deadline, self.current["t"] + self.limits.test_wall_seconds)
+            ready = select.select(watched, [], [], max(0.0, limit - time.monotonic()))[0]
+            if not ready:
+                self._kill()
+                if self.current is None or limit == deadline:
+                    emit({"event": "budget", "index": self.next})
+                    return None
+                return self._judge(emit, killed=True, status=0, cpu=0.0, report={})
+            if self.channel in ready:
+                outcome = self._message(emit)
+                if outcome == "eof":
+                    watched = [self.pidfd]
+                elif outcome != "ok":
+                    return outcome
+            if self.pidfd in ready:
+                _, status, usage = os.wait4(self.pid, 0)
+                _kill_leftovers(self.features, self.pid)
+                self.pid = None
+                while (outcome := self._message(emit, block=False)) == "ok":
+                    pass
+                if outcome not in ("eof", "empty"):
+                    return outcome
+                if self.current is not None:
+                    cpu = usage.ru_utime + usage.ru_stime - self.current["cpu"]
+                    return self._judge(emit, killed=False, status=status, cpu=cpu, report={})
+                if self.next == self.start:
+                    raise RuntimeError(f"test process exited before its first test (status {status})")
+                return self.next
+
+    def _message(self, emit, block: bool = True):
+        """Handle one message: "ok", "eof", "empty" (nothing waiting), or the value `follow` returns."""
+        self.channel.setblocking(block)
+        try:
+            data, fds, _, _ = socket.recv_fds(self.channel, MAX_MESSAGE, 1)
+        except BlockingIOError:
+            return "empty"
+        if not data:
+            return "eof"
+        try:
+            message = json.loads(data)
+        except ValueError:
+            message = {}
+        if "start" in message and self.current is None and message["start"] == self.next and len(fds) == 1:
+            self.current = {"index": self.next, "fd": fds[0], "t": time.monotonic(), "cpu": float(message["cpu"])}
+            return "ok"
+        for fd in fds:
+            os.close(fd)
+        if "end" in message and self.current is not None and message["end"] == self.current["index"]:
+            status = (int(message.get("exit", 1)) & 0xFF) << 8
+            return self._judge(emit, killed=False, status=status, cpu=float(message.get("cpu", 0.0)),
+                               report=message, keep_going=True)
+        self._kill()
+        emit({"event": "test", "index": self.next, "status": "incomplete",
+              "detail": "the test process broke the harness protocol"})
         return None
-    result = _classify(status, killed, cpu, report, output, nonce, suite, index, limits)
-    result["seconds"] = round(seconds, 4)
-    return result
+
+    def _judge(self, emit, killed: bool, status: int, cpu: float, report: dict, keep_going: bool = False):
+        current, self.current = self.current, None
+        output = os.pread(current["fd"], self.limits.output_bytes + 1, 0)
+        os.close(current["fd"])
+        expected = None if self.nonce is not None else self.expected[current["index"]]
+        result = classify(status, killed, cpu, report, output, self.nonce, expected, self.limits)
+        emit({"event": "test", "index": current["index"], **result,
+              "seconds": round(time.monotonic() - current["t"], 4)})
+        self.next = current["index"] + 1
+        if result["status"] != "passed":
+            self._kill()
+            return None
+        return "ok" if keep_going else self.next
+
+    def _kill(self) -> None:
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            _kill_leftovers(self.features, self.pid)
+            self.pid = None
+
+    def close(self) -> None:
+        self._kill()
+        if self.current is not None:
+            os.close(self.current["fd"])
+        os.close(self.pidfd)
+        self.channel.close()
 
 
-def _child(request, nonce, limits, processes, features, workdir, stdin, stdout, report_w) -> None:
+def _child(request, start, nonce, limits, processes, features, workdir, channel_fd) -> None:
     """The test process: never returns."""
     status = 125
     try:
         os.setpgid(0, 0)
-        os.dup2(stdin, 0)
-        os.dup2(stdout, 1)
         os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-        os.dup2(report_w, REPORT_FD)
-        os.closerange(REPORT_FD + 1, 1 << 16)
+        os.dup2(channel_fd, program.REPORT_FD)
+        os.closerange(program.REPORT_FD + 1, 1 << 16)
         suite = request["suite"]
-        code, tests = request["program"], suite.get("code")
+        code, tests = request["program"], suite["code"]
+        inputs = suite["inputs"] if suite["kind"] == "stdio" else [""]
         suite.clear()  # the expected outputs stay out of the program's reach (as Python objects)
         request.clear()
         apply_rlimits(limits, processes)
         if "pyguard" in features:
             isolation.install_pyguard(workdir)
-        status = program.run(code, tests, nonce, REPORT_FD)
+        program.serve(code, tests, inputs, start, nonce, limits.test_seconds, workdir)
+        status = 0
     finally:
         os._exit(status)
 
 
-def _kill_leftovers(features: list, pid: int) -> None:
-    """Kill what the test left behind (daemons, fork children) and reap it (waiting at most REAP_SECONDS)."""
+def _kill_leftovers(features: list, pgid: int) -> None:
+    """Kill what the tests left behind (daemons, fork children) and reap it (waiting at most REAP_SECONDS)."""
     try:
         if "pidns" in features or "uid" in features:
             os.kill(-1, signal.SIGKILL)  # pid 1 of its namespace / sole process of its uid: spares the caller
         else:
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     deadline = time.monotonic() + REAP_SECONDS
@@ -180,58 +196,3 @@ def _kill_leftovers(features: list, pid: int) -> None:
                 time.sleep(0.001)
         except ChildProcessError:
             return
-
-
-def _read_report(fd: int) -> dict:
-    os.set_blocking(fd, False)
-    data = b""
-    try:
-        while len(data) <= MAX_REPORT:
-            chunk = os.read(fd, MAX_REPORT)
-            if not chunk:
-                break
-            data += chunk
-    except BlockingIOError:
-        pass
-    os.close(fd)
-    try:
-        report = json.loads(data)
-    except ValueError:
-        return {}
-    return report if isinstance(report, dict) else {}
-
-
-def _failure(report: dict) -> dict:
-    exc, msg, line = report.get("exc", ""), report.get("msg", ""), report.get("line")
-    where = f" at {'tests' if report.get('phase') == 'tests' else 'solution'} line {line}" if line else ""
-    text = f"{exc}{where}" + (f": {msg}" if msg else "")
-    if report.get("phase") == "compile":
-        return {"status": "compile_error", "detail": text}
-    if report.get("phase") == "compile_tests":
-        return {"status": "bad_tests", "detail": f"test code does not compile: {text}"}
-    if exc == "MemoryError":
-        return {"status": "memory_limit", "detail": text}
-    if exc == "AssertionError" and report.get("phase") == "tests":
-        return {"status": "wrong_answer", "detail": text}
-    return {"status": "runtime_error", "detail": text}
-
-
-def _classify(status, killed, cpu, report, output, nonce, suite, index, limits) -> dict:
-    if killed or cpu >= limits.test_seconds or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
-        return {"status": "timeout", "detail": f"over {limits.test_seconds:.1f} s"}
-    if len(output) >= limits.output_bytes or report.get("flush") == "OSError":
-        return {"status": "output_limit", "detail": f"output over {limits.output_bytes} bytes"}
-    if os.WIFSIGNALED(status):
-        return {"status": "runtime_error", "detail": f"killed by {signal.Signals(os.WTERMSIG(status)).name}"}
-    if report.get("exc") and report.get("exc") != "SystemExit":
-        return _failure(report)
-    if nonce is not None:
-        if report.get("nonce") == nonce:
-            return {"status": "passed", "detail": ""}
-        how = "SystemExit" if report.get("exc") == "SystemExit" else f"exit status {os.WEXITSTATUS(status)}"
-        return {"status": "incomplete", "detail": f"exited before the tests finished ({how})"}
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        return {"status": "runtime_error", "detail": f"exit status {code}"}
-    wrong = difference(output.decode("utf-8", "replace"), suite["outputs"][index])
-    return {"status": "wrong_answer", "detail": wrong} if wrong else {"status": "passed", "detail": ""}

@@ -3,11 +3,13 @@
 Features (each probed, never assumed):
   userns  own user namespace (non-root only; makes the others possible without privileges)
   netns   own network namespace with no interface up: no connection can leave, not even to 127.0.0.1
-  mntns   own mount namespace with fresh tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock (gone with the sandbox)
+  mntns   own mount and IPC namespaces, fresh tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock (wiped after every
+          response, gone with the sandbox); SysV/POSIX IPC objects never reach the host
   pidns   own pid namespace: the harness is its init, so the program cannot kill it, and every process
           left behind dies with it
   uid     a dedicated unprivileged uid/gid (root only): file permissions protect the host, RLIMIT_NPROC
-          counts only the sandbox's processes
+          counts only the sandbox's processes; with mntns, interpreter directories behind a directory the uid
+          cannot enter (e.g. a Python under /root) are bind-mounted into an otherwise empty tmpfs there
   pyguard a Python audit hook refusing sockets, subprocesses, signals, ctypes and writes outside the working
           directory; only a fallback where netns, mntns or uid is missing (code using ctypes can get around it)
 """
@@ -20,10 +22,11 @@ import signal
 import sys
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 0x40000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 0x1000, 0x4000, 0x40000
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 PRIVATE_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
@@ -67,11 +70,40 @@ def _map_to_root() -> None:
             fh.write(text)
 
 
-def enter_namespaces(features, disk_bytes: int) -> None:
-    """Called in the sandbox's first process: create the namespaces and the private mounts."""
+def _closed_ancestor(path: str) -> str | None:
+    """The first directory on the way to `path` that others may not enter, if any."""
+    current = "/"
+    for part in path.split("/")[1:]:
+        if not os.stat(current).st_mode & 0o001:
+            return current
+        current = os.path.join(current, part)
+    return None
+
+
+def _expose(paths) -> None:
+    """Make `paths` reachable for an unprivileged uid: cover each closed ancestor with an empty tmpfs and
+    bind-mount just those paths back into it."""
+    groups: dict[str, list[str]] = {}
+    for path in sorted({os.path.realpath(p) for p in paths if os.path.isdir(p)}):
+        ancestor = _closed_ancestor(path)
+        group = groups.setdefault(ancestor, []) if ancestor else None
+        if group is not None and not any(path.startswith(q + "/") for q in group):
+            group.append(path)
+    for ancestor, group in groups.items():
+        handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in group]
+        _mount("tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+        for path, fd in handles:
+            os.makedirs(path, exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+            os.close(fd)
+
+
+def enter_namespaces(features, disk_bytes: int, expose=()) -> None:
+    """Called in the sandbox's first process: create the namespaces and the private mounts; with a
+    dedicated uid, make the directories in `expose` (the interpreter's sys.path) reachable for it."""
     if "userns" in features:
         _map_to_root()
-    flags = ((CLONE_NEWNET if "netns" in features else 0) | (CLONE_NEWNS if "mntns" in features else 0)
+    flags = ((CLONE_NEWNET if "netns" in features else 0) | (CLONE_NEWNS | CLONE_NEWIPC if "mntns" in features else 0)
              | (CLONE_NEWPID if "pidns" in features else 0))
     if flags:
         _check(_libc.unshare(flags), "unshare")
@@ -80,6 +112,8 @@ def enter_namespaces(features, disk_bytes: int) -> None:
         for path in PRIVATE_DIRS:
             if os.path.isdir(path) and not os.path.islink(path):
                 _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=1777")
+        if "uid" in features:
+            _expose(expose)
 
 
 def enter_pid_namespace(features) -> None:
@@ -120,7 +154,7 @@ def scrubbed_env(workdir: str) -> dict:
 def install_pyguard(workdir: str) -> None:
     """Audit hook refusing network access, subprocesses, ctypes and writes outside `workdir`."""
     root = os.path.realpath(workdir) + os.sep
-    refused = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+    refused = {"socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
                "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.kill", "os.killpg",
                "ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata"}
     path_events = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
@@ -134,7 +168,7 @@ def install_pyguard(workdir: str) -> None:
         return not (realpath(fspath(path)) + os.sep).startswith(root)
 
     def hook(event, args):
-        if event in refused:
+        if event in refused or event == "socket.sendmsg" and args[1] is not None:  # (unaddressed: socketpairs)
             raise PermissionError(f"sandbox: {event} is not allowed")
         if event == "open" and (args[2] or 0) & write_flags and outside(args[0]):
             raise PermissionError(f"sandbox: writing {args[0]!r} is not allowed")
@@ -144,12 +178,12 @@ def install_pyguard(workdir: str) -> None:
     sys.addaudithook(hook)
 
 
-def _works(features, uid: int | None, disk_bytes: int) -> bool:
+def _works(features, uid: int | None, disk_bytes: int, expose) -> bool:
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            enter_namespaces(features, disk_bytes)
+            enter_namespaces(features, disk_bytes, expose)
             if "pidns" in features:
                 inner = os.fork()
                 if inner == 0:
@@ -163,14 +197,17 @@ def _works(features, uid: int | None, disk_bytes: int) -> bool:
                 code = 0
             if code == 0 and "uid" in features:
                 drop_privileges(uid)
+                code = 0 if all(os.access(p, os.R_OK | os.X_OK) for p in expose if os.path.isdir(p)) else 1
         except BaseException:
             code = 1
         os._exit(code)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def probe(level: str, uid: int | None, disk_bytes: int) -> list[str]:
-    """Features usable at `level` on this host (`none` uses none; `process`/`bwrap` use all that work)."""
+def probe(level: str, uid: int | None, disk_bytes: int, expose=()) -> list[str]:
+    """Features usable at `level` on this host (`none` uses none; `process`/`bwrap` use all that work).
+
+    `uid` only counts when the interpreter directories in `expose` are readable under it."""
     if level == "none":
         return []
     order = ROOT_ORDER if os.geteuid() == 0 else USER_ORDER
@@ -180,7 +217,7 @@ def probe(level: str, uid: int | None, disk_bytes: int) -> list[str]:
             continue  # its /proc must not replace the host's
         if feature == "uid" and uid is None:
             continue
-        if _works(features + [feature], uid, disk_bytes):
+        if _works(features + [feature], uid, disk_bytes, expose):
             features.append(feature)
     if any(f not in features for f in ("netns", "mntns", "uid")):
         features.append("pyguard")

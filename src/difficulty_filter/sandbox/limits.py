@@ -63,10 +63,12 @@ def limits_from(code_cfg: dict, factor: float = 1.0) -> Limits:
 
 
 def apply_rlimits(limits: Limits, processes: int) -> None:
-    """Set the rlimits of the calling process (the program under test); `processes` is the RLIMIT_NPROC value."""
+    """Set the rlimits of the calling process (the test process); `processes` is the RLIMIT_NPROC value.
+
+    The CPU hard limit covers the whole response; the test process moves the soft limit along per test."""
     cpu = max(1, math.ceil(limits.test_seconds))
     for name, soft, hard in (
-        (resource.RLIMIT_CPU, cpu, cpu + 1),
+        (resource.RLIMIT_CPU, cpu, math.ceil(limits.total_seconds + limits.test_seconds) + 1),
         (resource.RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
         (resource.RLIMIT_FSIZE, limits.output_bytes, limits.output_bytes),
         (resource.RLIMIT_NOFILE, OPEN_FILES, OPEN_FILES),

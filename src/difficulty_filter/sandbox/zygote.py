@@ -1,22 +1,24 @@
-"""The warm zygote: a pre-imported interpreter that forks one sandbox per response, and its client handle.
+"""The warm zygote: a pre-imported interpreter holding the jail (jail.py), and its client handle.
 
-The client starts it lazily (one per scoring process, restarted when it dies) as
-`python -I -c BOOT` with a scrubbed environment, under bubblewrap for the `bwrap` level. Messages are
-length-prefixed JSON over the zygote's stdin/stdout: a hello with the isolation features it found, then one
-reply per request.
+The client starts it lazily (one per scoring process, restarted when it dies) as `python -I -c BOOT` with a
+scrubbed environment, under bubblewrap for the `bwrap` level. The zygote probes the isolation features,
+builds the jail (forked from it, so every test process is a fork of a warm interpreter) and relays requests
+to it, rebuilding it when it dies or overruns a deadline. Messages are length-prefixed JSON over the
+zygote's stdin/stdout: a hello with the isolation features (or why no sandbox could be built), then one reply
+per request: {"events": [...], "timed_out": bool}.
 """
 
 from __future__ import annotations
 
 import atexit
 import fcntl
+import gc
 import importlib
 import json
 import os
 import select
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -24,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import harness, isolation
+from . import framing, isolation, jail
 from .limits import DISK_BYTES
 
 #: Modules solutions commonly import, loaded once in the zygote so each fork gets them for free.
@@ -35,41 +37,16 @@ PRELOAD = ("array", "bisect", "collections", "copy", "dataclasses", "datetime", 
 UID_BASE = 3_000_000_000
 UID_SLOTS = 4096
 START_TIMEOUT = 30.0
+STOP_TIMEOUT = 2.0
 #: Seconds the zygote allows beyond a response's budget for setup and teardown.
 SLACK = 5.0
 MAX_EVENTS = 1 << 20
 BOOT = ("import sys; src = sys.argv[1]; sys.path.insert(0, src); "
         "from difficulty_filter.sandbox import zygote; sys.path.remove(src); zygote.serve(sys.argv[2])")
-_HEADER = struct.Struct(">I")
 
 
 class SandboxUnavailable(RuntimeError):
     """The sandbox could not be started or died: an infrastructure failure, not the program's."""
-
-
-# ----------------------------------------------------------------------------------------------- framing
-def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
-    data = b""
-    while len(data) < size:
-        if deadline is not None and not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            raise TimeoutError("no reply from the zygote in time")
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            raise EOFError("zygote pipe closed")
-        data += chunk
-    return data
-
-
-def _recv(fd: int, deadline: float | None = None) -> dict:
-    (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
-    return json.loads(_read_exact(fd, size, deadline))
-
-
-def _send(fd: int, message: dict) -> None:
-    body = json.dumps(message).encode()
-    data = memoryview(_HEADER.pack(len(body)) + body)
-    while data:
-        data = data[os.write(fd, data):]
 
 
 # ------------------------------------------------------------------------------------------------ server
@@ -83,70 +60,121 @@ def _count_processes(uid: int) -> int:
     return count
 
 
-def _collect(fd: int, deadline: float) -> tuple[bytes, bool]:
-    data = b""
-    while len(data) < MAX_EVENTS:
-        if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            return data, True
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        data += chunk
-    return data, False
+class JailError(RuntimeError):
+    """The jail could not be built."""
 
 
-def _serve_one(request: dict, features: list, uid: int | None) -> dict:
-    limits = request["limits"]
-    deadline = time.monotonic() + limits["total_seconds"] + SLACK
-    workdir = None if "mntns" in features else tempfile.mkdtemp(prefix="difficulty-filter-sandbox-")
-    read_fd, write_fd = os.pipe()
-    zygote_pid = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        os._exit(harness.sandbox_main(request, features, uid, write_fd, workdir, zygote_pid))
-    os.close(write_fd)
-    try:
-        data, timed_out = _collect(read_fd, deadline)
-    finally:
-        os.close(read_fd)
+class _Jail:
+    """The zygote's handle on its jail (see jail.py)."""
+
+    def __init__(self, features: list, uid: int | None, expose: list[str]):
+        self.features, self.uid = features, uid
+        self.base_dir = None if "mntns" in features else tempfile.mkdtemp(prefix="difficulty-filter-sandbox-")
+        if self.base_dir and "uid" in features:
+            os.chown(self.base_dir, uid, uid)
+        request_r, self.requests = os.pipe()
+        self.events, events_w = os.pipe()
+        zygote_pid = os.getpid()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.requests)
+            os.close(self.events)
+            os._exit(jail.main(features, uid, expose, request_r, events_w, zygote_pid, self.base_dir))
+        os.close(request_r)
+        os.close(events_w)
+        self.buffer = b""
+        self.alive = True
+        ready = self._read(time.monotonic() + START_TIMEOUT)
+        if not self.alive or ready[-1:] != [{"event": "ready"}]:
+            detail = ready[-1].get("detail") if ready else "no answer"
+            self.close()
+            raise JailError(f"cannot build the sandbox: {detail}")
+
+    def _read(self, deadline: float) -> list[dict]:
+        """Events up to the next ready/done/error; marks the jail dead on EOF or when `deadline` passes."""
+        events = []
+        while True:
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    continue
+                if events[-1].get("event") in ("ready", "done", "error"):
+                    self.alive = events[-1]["event"] != "error"
+                    return events
+            if not select.select([self.events], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                self.alive = False
+                return events
+            chunk = os.read(self.events, 65536)
+            if not chunk or len(self.buffer) > MAX_EVENTS:
+                self.alive = False
+                return events
+            self.buffer += chunk
+
+    def run(self, request: dict, deadline: float) -> dict:
         try:
-            os.kill(pid, signal.SIGKILL)
+            framing.send(self.requests, request)
+        except OSError:
+            self.alive = False
+            return {"events": [], "timed_out": False}
+        events = self._read(deadline)
+        return {"events": events, "timed_out": not self.alive and time.monotonic() >= deadline}
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.waitpid(pid, 0)
-        isolation.kill_leftovers(features, uid, pid)
-        if workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
-    events = []
-    for line in data.splitlines():
-        try:
-            events.append(json.loads(line))
-        except ValueError:
-            pass
-    return {"events": events, "timed_out": timed_out}
+        os.waitpid(self.pid, 0)
+        isolation.kill_leftovers(self.features, self.uid, self.pid)
+        os.close(self.requests)
+        os.close(self.events)
+        if self.base_dir:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
 
 
 def serve(config_json: str) -> None:
-    """Main loop of the zygote process."""
+    """Main loop of the zygote process: one jail, rebuilt whenever it dies; one reply per request."""
     config = json.loads(config_json)
     sys.dont_write_bytecode = True
     for name in PRELOAD:
         importlib.import_module(name)
-    available = isolation.probe(config["level"], config["uid"], DISK_BYTES)
+    gc.freeze()  # keep the collector from touching (and so copying) the zygote's objects in forks
+    expose = [path for path in sys.path if path]
+    uid = config["uid"]
+    available = isolation.probe(config["level"], uid, DISK_BYTES, expose)
     features = available if config["features"] is None else config["features"]
     missing = sorted(set(features) - set(available) - {"pyguard"})
-    _send(1, {"features": features, "error": f"not available here: {', '.join(missing)}" if missing else None})
-    if missing:
+    current = None
+    try:
+        if missing:
+            raise JailError(f"not available here: {', '.join(missing)}")
+        current = _Jail(features, uid, expose)
+    except JailError as exc:
+        framing.send(1, {"features": features, "error": str(exc)})
         return
+    framing.send(1, {"features": features, "error": None})
     host_processes = 0 if "uid" in features else _count_processes(os.getuid())
     while True:
         try:
-            request = _recv(0)
+            request = framing.recv(0)
         except EOFError:
-            return
+            break
         request["host_processes"] = host_processes
-        _send(1, _serve_one(request, features, config["uid"]))
+        deadline = time.monotonic() + request["limits"]["total_seconds"] + SLACK
+        try:
+            current = current or _Jail(features, uid, expose)
+            reply = current.run(request, deadline)
+        except JailError as exc:
+            reply = {"events": [{"event": "error", "detail": str(exc)}], "timed_out": False}
+        del request
+        if current is not None and not current.alive:
+            current.close()
+            current = None
+        framing.send(1, reply)
+    if current is not None:
+        current.close()
 
 
 # ------------------------------------------------------------------------------------------------ client
@@ -200,7 +228,7 @@ class Zygote:
         self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd="/",
                                       env=isolation.scrubbed_env("/tmp"), start_new_session=True)
         try:
-            hello = _recv(self._proc.stdout.fileno(), time.monotonic() + START_TIMEOUT)
+            hello = framing.recv(self._proc.stdout.fileno(), time.monotonic() + START_TIMEOUT)
         except (OSError, EOFError, TimeoutError, ValueError) as exc:
             self._stop()
             raise SandboxUnavailable(f"zygote ({self.level}) did not start: {exc}") from exc
@@ -210,15 +238,19 @@ class Zygote:
         self.features = hello["features"]
 
     def _stop(self) -> None:
+        """Close the zygote's stdin so it tears its jail down itself; kill its process group if it lingers."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
         proc.stdin.close()
+        try:
+            proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
         proc.stdout.close()
 
     def describe(self) -> str:
@@ -234,8 +266,8 @@ class Zygote:
                 self._stop()
                 self._start()
             try:
-                _send(self._proc.stdin.fileno(), request)
-                return _recv(self._proc.stdout.fileno(), time.monotonic() + timeout)
+                framing.send(self._proc.stdin.fileno(), request)
+                return framing.recv(self._proc.stdout.fileno(), time.monotonic() + timeout)
             except (OSError, EOFError, TimeoutError, ValueError) as exc:
                 self._stop()
                 raise SandboxUnavailable(f"zygote ({self.level}) failed: {exc}") from exc

@@ -49,6 +49,7 @@ class _Worker:
         self.ready = False
         self.task: int | None = None
         self.deadline = 0.0
+        self.group: object = None  # key of the last request's group (see _Pending)
 
     def assign(self, index: int, request: ScoreRequest, limit: float) -> None:
         self.conn.send((index, request))
@@ -62,6 +63,33 @@ class _Worker:
             pass
         self.process.wait()
         self.conn.close()
+
+
+class _Pending:
+    """Requests not yet sent, grouped by (data_source, ground truth) in input order.
+
+    A worker keeps taking requests of its current group, so the samples of one prompt land on one
+    worker and hit its parse caches; an idle worker takes the first group nobody works on.
+    """
+
+    def __init__(self, requests: Sequence[ScoreRequest]):
+        self.groups: dict[object, collections.deque[int]] = {}
+        for index, request in enumerate(requests):
+            key = (request.data_source, repr(request.ground_truth))
+            self.groups.setdefault(key, collections.deque()).append(index)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def take(self, current: object, busy: set) -> tuple[object, int]:
+        """(group, request index) for a worker whose last group was `current`."""
+        if current not in self.groups:
+            current = next((key for key in self.groups if key not in busy), next(iter(self.groups)))
+        queue = self.groups[current]
+        index = queue.popleft()
+        if not queue:
+            del self.groups[current]
+        return current, index
 
 
 class VerifierPool:
@@ -81,7 +109,7 @@ class VerifierPool:
         self.close()
 
     def close(self) -> None:
-        """Stop every worker (idle ones exit on EOF; busy ones are killed)."""
+        """Kill every worker (and whatever it started); the pool starts fresh ones if used again."""
         for worker in self.workers:
             worker.kill()
         self.workers = []
@@ -92,13 +120,13 @@ class VerifierPool:
         limits = [route.timeout(self.settings) for route in routes]
         self.data_sources = sorted(set(self.data_sources).union(r.data_source for r in requests))
         results: list[ScoreResult | None] = [None] * len(requests)
-        pending = collections.deque(range(len(requests)))
+        pending = _Pending(requests)
         while len(self.workers) < min(self.size, len(requests)):
             self.workers.append(_Worker(self.settings, self.data_sources))
         while pending or any(w.task is not None for w in self.workers):
             for worker in self.workers:
                 if worker.ready and worker.task is None and pending:
-                    index = pending.popleft()
+                    worker.group, index = pending.take(worker.group, {w.group for w in self.workers})
                     worker.assign(index, requests[index], limits[index])
             for conn in wait([w.conn for w in self.workers], timeout=self._wait_time()):
                 self._receive(next(w for w in self.workers if w.conn is conn), requests, routes, results)

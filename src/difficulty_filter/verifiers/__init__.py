@@ -11,7 +11,8 @@ from __future__ import annotations
 from math import isnan  # not `import math`: the submodule .math would shadow it here
 from typing import Mapping
 
-from ..outcomes import CORRECT, NO_ANSWER, OUTCOMES, TRUNCATED, VERIFIER_ERROR, WRONG, ScoreRequest, ScoreResult, Verdict
+from ..outcomes import (CORRECT, NO_ANSWER, OUTCOMES, TRUNCATED, VERIFIER_ERROR, WRONG, ScoreRequest, ScoreResult,
+                        Verdict)
 from .extract import ends_in_open_think
 from .registry import VERIFIER_VERSIONS, Route, resolve
 
@@ -29,6 +30,8 @@ def grade(request: ScoreRequest, settings: Mapping) -> ScoreResult:
 
 
 def _verdict(route: Route, request: ScoreRequest, settings: Mapping) -> Verdict:
+    if not isinstance(request.response, str):
+        return Verdict(0.0, VERIFIER_ERROR, f"response is {type(request.response).__name__}, not a string")
     if route.name != "unknown" and ends_in_open_think(request.response):
         return Verdict(0.0, TRUNCATED, "response ends inside an unclosed <think> block")
     try:

@@ -1,4 +1,4 @@
-"""ARC-AGI / BARC: the output grid in ``<answer>`` tags must equal the truth exactly (shape and cells)."""
+r"""ARC-AGI / BARC: the grid in the last ``<answer>`` tag (else ``\boxed{}``) must equal the truth exactly."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Find the Python program in a model response.
 
-Rules: only the text after the last `</think>` counts; candidates are fenced blocks tagged python/py/python3
-(kept even when they do not parse: broken code is still an answer) or untagged blocks that parse and contain
-a definition or a call (so sample input/output blocks are skipped); a closing fence need not start a line.
+Rules: only the text after the last `</think>` counts; candidates are non-empty fenced blocks tagged
+python/py/python3 (kept even when they do not parse: broken code is still an answer) or untagged blocks that
+parse and contain a definition or a call (so sample input/output blocks are skipped); a closing fence need not
+start a line.
 The chosen block is the last candidate that provides what the tests need (a name the functional tests use, or
 reading stdin for stdin/stdout tests), else the last candidate; earlier blocks defining names it uses but does
 not define (helpers) are prepended.
@@ -71,7 +72,8 @@ def _is_program(tree: ast.Module) -> bool:
 
 def _reads_stdin(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == "input" or isinstance(node, ast.Attribute) and node.attr == "stdin":
+        if (isinstance(node, ast.Name) and node.id == "input"
+                or isinstance(node, ast.Attribute) and node.attr == "stdin"):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open" and node.args \
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value == 0:
@@ -87,7 +89,7 @@ def extract_program(response: str, needed: set[str] = frozenset()) -> str | None
     candidates = []  # (body, tree or None)
     for tag, body in fenced_blocks(final_text(response)):
         tree = parse(body)
-        if tag in PYTHON_TAGS and (tree is None or _is_program(tree)) or tag == "" and tree and _is_program(tree):
+        if tag in PYTHON_TAGS and (tree is None or tree.body) or tag == "" and tree and _is_program(tree):
             candidates.append((body, tree))
     if not candidates:
         return None

@@ -272,7 +272,8 @@ _NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _QUANTITY_RE = re.compile(
     rf"\s*(?P<sign>[-+])?\s*(?:\\?\$|€|£|¥)?\s*"
     rf"(?:\\[dt]?frac\{{(?P<fn>{_NUM})\}}\{{(?P<fd>{_NUM})\}}|(?P<sn>\d+)\s*/\s*(?P<sd>\d+)(?![\d.])"
-    rf"|(?P<num>{_NUM})(?:\s*(?:[eE](?P<e1>[-+]?\d+)|(?:\\times|\\cdot|×|x|\*)\s*10\s*\^\s*\{{?\s*(?P<e2>[-+−]?\d+)\s*\}}?))?)"
+    rf"|(?P<num>{_NUM})(?:\s*(?:[eE](?P<e1>[-+]?\d+)"
+    rf"|(?:\\times|\\cdot|×|x|\*)\s*10\s*\^\s*\{{?\s*(?P<e2>[-+−]?\d+)\s*\}}?))?)"
     rf"\s*(?P<pct>\\?%|percent\b)?\s*(?P<scale>(?:thousand|million|billion|trillion)\b)?"
 )
 
@@ -282,7 +283,7 @@ def split_quantity(s: str) -> tuple[Number, str] | None:
     and return it with the remaining text (a unit, usually); None when the text does not start with one."""
     s = unwrap_text(s.replace("\\$", "$")).replace("−", "-").replace("\\!", "").replace("{,}", ",")
     match = _QUANTITY_RE.match(s)
-    if match is None:
+    if match is None or match.end() > MAX_PARSE_CHARS:
         return None
     sign = -1 if match.group("sign") == "-" else 1
     if match.group("fn") is not None or match.group("sn") is not None:

@@ -1,4 +1,4 @@
-"""Graph search: the path string in ``<answer>`` tags (case-insensitive; separators ignored)."""
+r"""Graph search: the path in the last ``<answer>`` tag (else ``\boxed{}``); case and separators ignored."""
 
 from __future__ import annotations
 

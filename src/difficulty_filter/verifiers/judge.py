@@ -16,7 +16,8 @@ PROMPT = """### Question: {question}
 
 For the above question, please verify if the student's answer is equivalent to the ground truth answer.
 Do not solve the question by yourself; just check if the student's answer is equivalent to the ground truth answer.
-If the student's answer is correct, output "Final Decision: Yes". If the student's answer is incorrect, output "Final Decision: No"."""
+If the student's answer is correct, output "Final Decision: Yes".
+If the student's answer is incorrect, output "Final Decision: No"."""
 
 
 class JudgeError(RuntimeError):

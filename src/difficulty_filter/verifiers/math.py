@@ -7,13 +7,16 @@ Extra rules on top of math-verify, each one a fix for a known false verdict:
   ``1/2004! == 1/2006!``);
 - a decimal with >= 4 significant digits that rounds or truncates an irrational ground truth is accepted
   (``6.28318`` for ``2\pi``), rationals still need the exact value (``0.3333`` is not ``1/3``);
-- answers too large to evaluate (``9^{9^{9}}``, 1 MB of digits) are compared as text only.
+- answers too large to evaluate (``9^{9^{9}}``, 1 MB of digits) are compared as text only;
+- an AMC-style ``\textbf{(C)}\ 12`` counts when either its letter or its value is the truth.
+Identical strings and plain integers are decided without parsing (the common, fast case).
 math-verify's own signal-based timeouts are disabled: the scoring pool bounds every call instead.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -24,16 +27,21 @@ from math_verify import verify as mv_verify
 from sympy import Basic, Float, Mul, Rational, UnevaluatedExpr
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
-from .extract import MAX_PARSE_CHARS, boxed_answers, final_text, last_boxed, normalize_text, unwrap_text
+from .extract import (MAX_PARSE_CHARS, boxed_answers, final_text, last_boxed, normalize_text, parse_number,
+                      unwrap_text)
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)  # "timeout disabled" warnings: the pool times us
 
 _LATEX = (LatexExtractionConfig(),)
-_TOWER_RE = re.compile(r"\d\s*\^\s*\{?\s*\(?\s*\d+\s*\}?\s*\^")  # 9^{9^{9}}, 9^9^9
+_TOWER_RE = re.compile(r"\d\s*\^\s*\{?\s*\d+\s*\^\s*\{?\s*\d")  # 9^{9^{9}}, 9^9^9 (not 2^{2^n})
 _HUGE_RE = re.compile(r"\^\s*\{?\s*[-+]?\d{6,}|\d{6,}\s*!")      # x^{1000000}, 1000000!
+_COMBINATORIAL_RE = re.compile(r"!|\\binom|\\choose|\\Gamma|\\sum|\\prod")
+_POWER_RE = re.compile(r"(\d{1,5})\s*\^\s*\{?\s*(\d{1,5})")
+_MAX_DEPTH = 16  # bracket nesting; the LaTeX parser slows down steeply with depth
 _TEXT_RE = re.compile(r"[A-Za-z][A-Za-z\s'-]*\.?")
+_OPTION_LABEL_RE = re.compile(r"\s*(?:\\textbf\{\s*)?\(([A-E])\)\s*\}?\s*(?:\\[ ,;:]|~)?\s*(\S.*)", re.DOTALL)
 _DECIMAL_RE = re.compile(r"-?(\d+)\.(\d+)")
-_NOISE_RE = re.compile(r"\\left|\\right|\\displaystyle|\\[,;:! ]|\s+|\$")
+_NOISE_RE = re.compile(r"\\(?:left|right|displaystyle)(?![A-Za-z])|\\[,;:! ]|\s+|\$")
 _MIN_APPROX_DIGITS = 4
 _PERCENT = UnevaluatedExpr(Rational(1, 100))
 
@@ -44,7 +52,12 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     if not answers:
         return Verdict(0.0, NO_ANSWER, "no \\boxed{} answer after the reasoning")
     answer = ", ".join(answers)
-    same, why = compare(truth_text(ground_truth), answer)
+    truth = truth_text(ground_truth)
+    same, why = compare(truth, answer)
+    label = _OPTION_LABEL_RE.fullmatch(answer)
+    if not same and label:  # "\textbf{(C)}\ 12": the option letter or the value may be the truth
+        same = any(compare(truth, part)[0] for part in label.groups())
+        why = "option letter or value matches" if same else why
     return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, why, answer)
 
 
@@ -66,11 +79,15 @@ def compare(truth: str, answer: str) -> tuple[bool, str]:
     """(equivalent?, short reason)."""
     if _canonical(truth) == _canonical(answer):
         return True, "same expression"
+    if _too_costly(answer) or _too_costly(truth):
+        return False, "answer too large to evaluate; differs as text"
+    integers = _integer(truth), _integer(answer)
+    if None not in integers:  # fast exact path for the most common answer type
+        same = integers[0] == integers[1]
+        return same, "same integer" if same else "different integer"
     if _is_text(truth):
         same = normalize_text(truth) == normalize_text(answer)
         return same, "same text" if same else "text differs"
-    if _too_costly(answer) or _too_costly(truth):
-        return False, "answer too large to evaluate; differs as text"
     gold, pred = _parse(truth), _parse(answer)
     if not gold:
         return False, "ground truth not parseable; differs as text"
@@ -90,6 +107,13 @@ def _canonical(s: str) -> str:
     return s.rstrip(".")
 
 
+def _integer(s: str) -> int | None:
+    number = parse_number(s)
+    if number is None or number.quantum is not None or number.percent or number.value.denominator != 1:
+        return None
+    return int(number.value)
+
+
 def _is_text(truth: str) -> bool:
     """A word answer (two or more letters, no digits or LaTeX commands left after unwrapping)."""
     plain = unwrap_text(truth)
@@ -97,13 +121,29 @@ def _is_text(truth: str) -> bool:
 
 
 def _too_costly(s: str) -> bool:
-    return len(s) > MAX_PARSE_CHARS or bool(_TOWER_RE.search(s) or _HUGE_RE.search(s))
+    """Cheap guards against answers whose parsing or evaluation could take seconds to forever."""
+    if len(s) > MAX_PARSE_CHARS or _TOWER_RE.search(s) or _HUGE_RE.search(s) or _depth(s) > _MAX_DEPTH:
+        return True
+    # factorials, binomials, sums of huge numbers: (2^{64})!, \binom{10^9}{10^5}, \sum_{k=1}^{10^9} k^k
+    return bool(_COMBINATORIAL_RE.search(s)) and any(
+        int(exponent) * math.log10(max(int(base), 2)) >= 5 for base, exponent in _POWER_RE.findall(s))
+
+
+def _depth(s: str) -> int:
+    depth = deepest = 0
+    for c in s:
+        if c in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")]}":
+            depth -= 1
+    return deepest
 
 
 @lru_cache(maxsize=8192)
 def _parse(latex: str) -> tuple:
     """math-verify parse of one answer (cached: each ground truth and common answer recur n times)."""
-    latex = latex.replace("$", "")
+    latex = latex.replace("\\$", "").replace("$", "")
     return tuple(mv_parse(f"${latex}$", extraction_config=_LATEX, fallback_mode="no_fallback",
                           parsing_timeout=None))
 

@@ -1,9 +1,9 @@
 r"""Multiple choice (GPQA, SuperGPQA): the option letter the response commits to last.
 
 Accepted forms: ``\boxed{C}``, ``\boxed{\text{(C) Energy}}``, "answer is (C)", "Answer: C",
-"**Final answer:** c)", "the correct option is C". Lower-case letters count only in parentheses or
-alone in a box (so "the answer is a bit tricky" is no answer). Nothing found is ``no_answer``,
-never a random letter.
+"**Final answer:** c)", "the correct option is C", "which corresponds to option B", "I choose (B)".
+Lower-case letters count only in parentheses or alone in a box (so "the answer is a bit tricky" is
+no answer). Nothing found is ``no_answer``, never a random letter.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from .extract import boxes, final_text, unwrap_text
 _LETTERS = "A-J"
 #: A box holding just a letter, optionally "(C)", "C.", "Option C", "C) Energy".
 _BOX_LETTER_RE = re.compile(rf"(?:option|choice|answer)?\s*:?\s*\(?([{_LETTERS}])(?:[).:\s]|$)", re.IGNORECASE)
-_ANCHOR = r"\b(?:answer|option|choice)\b\s*(?:is|:|would be|should be|=)\s*:?\s*(?:option|choice)?\s*"
+_ANCHOR = (r"(?:\b(?:answer|option|choice)\b\s*(?:is|:|would be|should be|=)"
+           r"|\b(?:corresponds to|choose|select|pick)\b)\s*:?\s*(?:option|choice)?\s*")
 _ANCHOR_UPPER_RE = re.compile(rf"(?i:{_ANCHOR})[(\[]?\s*([{_LETTERS}])\s*[)\]]?(?![A-Za-z0-9])")
 _ANCHOR_LOWER_RE = re.compile(rf"(?i:{_ANCHOR})(?:\(\s*([a-j])\s*\)|([a-j])\s*(?:[).]?\s*$|\)))",
                               re.MULTILINE)

@@ -1,4 +1,4 @@
-"""Ordering puzzles: the list of names in ``<answer>`` tags, in the right order (case-insensitive)."""
+r"""Ordering puzzles: the list of names in the last ``<answer>`` tag (else ``\boxed{}``), in order, any case."""
 
 from __future__ import annotations
 

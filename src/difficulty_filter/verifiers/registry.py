@@ -49,7 +49,7 @@ BUILTIN_PREFIXES: dict[str, str] = {
     "codegen__": "codegen",
     "simulation__cruxeval": "cruxeval",
 }
-#: Verifiers that execute code; their time limit is reward.code.total_timeout + CODE_TIMEOUT_MARGIN.
+#: Verifiers that execute code; their limit is the calibrated reward.code.total_timeout + CODE_TIMEOUT_MARGIN.
 CODE_VERIFIERS = frozenset({"codegen", "cruxeval"})
 CODE_TIMEOUT_MARGIN = 10.0
 
@@ -67,7 +67,13 @@ class Route:
     def timeout(self, settings: Mapping) -> float:
         """Wall-clock limit for one verification with this route."""
         if self.name in CODE_VERIFIERS:
-            return float((settings.get("code") or {}).get("total_timeout", 60)) + CODE_TIMEOUT_MARGIN
+            code = settings.get("code") or {}
+            scale = 1.0
+            if code.get("calibrate", True):
+                from ..sandbox import calibration
+
+                scale = calibration.factor()   # the sandbox stretches its own limits by the same factor
+            return float(code.get("total_timeout", 60)) * scale + CODE_TIMEOUT_MARGIN
         return float(settings.get("timeout", 30))
 
 

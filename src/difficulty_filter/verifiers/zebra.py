@@ -1,4 +1,4 @@
-"""Zebra puzzles: a ``{"header": [...], "rows": [[...]]}`` table in ``<answer>`` tags, graded per cell.
+r"""Zebra puzzles: a ``{"header": [...], "rows": [[...]]}`` table in the last ``<answer>`` tag, graded per cell.
 
 Cells compare case- and type-insensitively (``"1" == 1``, ``"British" == "british"``); columns are
 matched by header name when the answer gives a permuted header, rows by their first cell when the

@@ -1,0 +1,230 @@
+"""The generate stage through Snakemake vs a bare vLLM script: same prompts, model, sampling; both engines.
+
+    python benchmarks/bench_generate.py [--model-dir DIR] [--batches 8] [--batch-size 4] [--n 2]
+                                        [--max-new-tokens 16] [--engines offline server]
+
+For each engine, side by side in one invocation:
+  * snakemake: a temp copy of the workflow (Snakefile, rules/, scripts/, config/) with one model and a
+    dataset of batches x batch-size prompts, `batches_per_job` = batches (one generate job, one model
+    load), targets = that job's batch files; timed from `snakemake` start to exit;
+  * bare: the few lines a user would write: offline `LLM(...).chat(messages, [SamplingParams(seed=...)])`,
+    server `python -m vllm.entrypoints.openai.api_server` + threaded /v1/chat/completions; timed from
+    interpreter start to exit;
+  * rerun (offline): `snakemake --forcerun generate`: Snakemake deletes the outputs, the job restores
+    every batch from the resume cache and loads no model.
+Same seeds (sampling.seed + row index) on both sides, so both sides generate the same tokens; the JSON
+records whether responses are identical. Overhead ratio = snakemake seconds / bare seconds. Writes
+benchmarks/results/bench_generate.json. Needs the vLLM CPU build (or a GPU build and `--gpus 1`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_MODEL = ROOT / "resources" / "models" / "SmolLM2-135M-Instruct"
+
+
+def make_dataset(path: Path, rows: int) -> None:
+    pq.write_table(pa.Table.from_pylist([
+        {"data_source": "math__bench", "apply_chat_template": True,
+         "prompt": [{"role": "user", "content": f"What is {i} + {2 * i + 1}? Explain briefly."}],
+         "reward_model": {"style": "rule", "ground_truth": str(3 * i + 1)}, "extra_info": {"index": i}}
+        for i in range(rows)]), path)
+
+
+def workflow_copy(work: Path, config: dict) -> None:
+    for name in ("Snakefile", "rules", "scripts", "config"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
+    (work / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+
+
+def config_for(args, engine: str, dataset: Path) -> dict:
+    model = {"path": str(args.model_dir), "engine": engine, "dtype": args.dtype, "max_model_len": 1024,
+             "gpus_per_job": args.gpus, "gpu_memory_utilization": args.gpu_memory_utilization, "enforce_eager": True}
+    return {"results_dir": "results", "datasets": {"bench": str(dataset)}, "models": {"m": model},
+            "sampling": {"n": args.n, "temperature": 1.0, "top_p": 0.9, "top_k": 50, "repetition_penalty": 1.0,
+                         "max_new_tokens": args.max_new_tokens, "seed": 1234},
+            "prompts": {"max_prompt_length": 512, "truncation": "left"},
+            "batching": {"batch_size": args.batch_size, "batches_per_job": args.batches},
+            "reward": {"workers": 1}, "filter": {"low": {"model": "m", "threshold": 0.0}, "high": None}}
+
+
+def timed(cmd: list[str], cwd: Path, log: Path) -> float:
+    start = time.monotonic()
+    with open(log, "w") as fh:
+        proc = subprocess.run(cmd, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT)
+    seconds = time.monotonic() - start
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}); see {log}")
+    return seconds
+
+
+def snakemake_side(args, engine: str, work: Path, rerun: bool = False) -> dict:
+    targets = [f"results/bench/m/generations/batch_s00000_p{p:03d}.parquet" for p in range(args.batches)]
+    cmd = [str(Path(sys.executable).parent / "snakemake"), *targets, "--cores", str(args.cores),
+           "--resources", "gpu=1", "--rerun-incomplete", *(["--forcerun", "generate"] if rerun else [])]
+    seconds = timed(cmd, work, work / f"snakemake{'-rerun' if rerun else ''}.log")
+    table = pa.concat_tables([pq.read_table(work / t) for t in targets])
+    responses = sorted(zip(table["row_index"].to_pylist(), table["sample_index"].to_pylist(),
+                           table["response"].to_pylist()))
+    log = next((work / "logs" / "generate").rglob("*.log")).read_text()
+    loads = [int(line.rsplit(":", 1)[1]) for line in log.splitlines() if "model loads:" in line]
+    return {"seconds": round(seconds, 2), "output_tokens": sum(table["response_tokens"].to_pylist()),
+            "model_loads": loads[-1] if loads else None, "responses": responses}
+
+
+def bare_side(args, engine: str, config: dict, work: Path) -> dict:
+    spec = work / f"bare-{engine}.json"
+    spec.write_text(json.dumps(config))
+    result = work / f"bare-{engine}.out.json"
+    seconds = timed([sys.executable, __file__, "--bare", str(spec), str(result)], work, work / f"bare-{engine}.log")
+    out = json.loads(result.read_text())
+    return {"seconds": round(seconds, 2), "output_tokens": out["output_tokens"],
+            "responses": sorted(tuple(r) for r in out["responses"])}
+
+
+# ---- the bare baseline (runs in its own interpreter) ----------------------------------------------------
+
+def bare(spec_path: str, result_path: str) -> None:
+    cfg = json.loads(Path(spec_path).read_text())
+    model, s = cfg["models"]["m"], cfg["sampling"]
+    rows = pq.read_table(cfg["datasets"]["bench"], columns=["prompt"]).column("prompt").to_pylist()
+    kwargs = {"n": s["n"], "temperature": s["temperature"], "top_p": s["top_p"], "top_k": s["top_k"],
+              "repetition_penalty": s["repetition_penalty"], "max_tokens": s["max_new_tokens"]}
+    if model["engine"] == "offline":
+        from vllm import LLM, SamplingParams
+
+        llm = LLM(model=model["path"], dtype=model["dtype"], max_model_len=model["max_model_len"], seed=s["seed"],
+                  gpu_memory_utilization=model["gpu_memory_utilization"], enforce_eager=True, **cpu_args(model))
+        outs = llm.chat(rows, [SamplingParams(seed=s["seed"] + i, **kwargs) for i in range(len(rows))],
+                        use_tqdm=False)
+        answers = [[(c.text, len(c.token_ids)) for c in o.outputs] for o in outs]
+    else:
+        answers = bare_server(model, s, rows, kwargs)
+    responses = [(i, j, text) for i, a in enumerate(answers) for j, (text, _) in enumerate(a)]
+    Path(result_path).write_text(json.dumps({"output_tokens": sum(t for a in answers for _, t in a),
+                                             "responses": responses}))
+
+
+def cpu_args(model: dict) -> dict:
+    """vLLM's CPU runner dies on chunked prefill of seeded requests: the same workaround as the library."""
+    return {"enable_chunked_prefill": False} if model["gpus_per_job"] == 0 else {}
+
+
+def bare_server(model: dict, s: dict, rows: list, kwargs: dict) -> list:
+    import socket
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model["path"],
+                               "--port", str(port), "--host", "127.0.0.1", "--dtype", model["dtype"],
+                               "--max-model-len", str(model["max_model_len"]), "--enforce-eager",
+                               "--gpu-memory-utilization", str(model["gpu_memory_utilization"]),
+                               "--seed", str(s["seed"]), "--generation-config", "vllm",
+                               *(["--no-enable-chunked-prefill"] if cpu_args(model) else [])], start_new_session=True)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=5):
+                    break
+            except OSError:
+                if server.poll() is not None:
+                    raise SystemExit("server died")
+                time.sleep(1)
+
+        def ask(i: int) -> list:
+            body = {"model": model["path"], "messages": rows[i], "seed": s["seed"] + i, **kwargs}
+            req = urllib.request.Request(url + "/v1/chat/completions", json.dumps(body).encode(),
+                                         {"Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=3600) as resp:
+                reply = json.loads(resp.read())
+            choices = sorted(reply["choices"], key=lambda c: c["index"])
+            # usage counts the n choices together: give it to the first one, the sum is what is reported
+            tokens = [reply["usage"]["completion_tokens"]] + [0] * (len(choices) - 1)
+            return [(c["message"]["content"], t) for c, t in zip(choices, tokens)]
+
+        with ThreadPoolExecutor(64) as pool:
+            return list(pool.map(ask, range(len(rows))))
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(60)
+
+
+# ---- driver ------------------------------------------------------------------------------------------------
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model-dir", type=Path, default=DEMO_MODEL)
+    p.add_argument("--batches", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=4)
+    p.add_argument("--n", type=int, default=2)
+    p.add_argument("--max-new-tokens", type=int, default=16)
+    p.add_argument("--engines", nargs="+", default=["offline", "server"], choices=["offline", "server"])
+    p.add_argument("--cores", type=int, default=os.cpu_count())
+    p.add_argument("--gpus", type=int, default=0, help="gpus_per_job (0 = vLLM CPU build)")
+    p.add_argument("--dtype", default="float32")
+    p.add_argument("--gpu-memory-utilization", type=float, default=0.3)
+    p.add_argument("--keep", action="store_true", help="keep the temp work folders")
+    p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bench_generate.json")
+    args = p.parse_args()
+    if not (args.model_dir / "config.json").exists():
+        from difficulty_filter.demo.model import materialize
+
+        materialize(args.model_dir)
+    args.model_dir = args.model_dir.resolve()
+
+    report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+              "setup": {"prompts": args.batches * args.batch_size, "batches": args.batches, "n": args.n,
+                        "max_new_tokens": args.max_new_tokens, "model": str(args.model_dir)}, "engines": {}}
+    for engine in args.engines:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-generate-{engine}-"))
+        make_dataset(work / "bench.parquet", args.batches * args.batch_size)
+        config = config_for(args, engine, work / "bench.parquet")
+        workflow_copy(work, config)
+        smk = snakemake_side(args, engine, work)
+        base = bare_side(args, engine, config, work)
+        row = {"snakemake": smk, "bare": base}
+        if engine == "offline":
+            row["snakemake_rerun_from_cache"] = snakemake_side(args, engine, work, rerun=True)
+        for side in row.values():
+            side["tokens_per_second"] = round(side["output_tokens"] / side["seconds"], 1)
+        row["identical_responses"] = smk["responses"] == base["responses"]
+        row["overhead_ratio"] = round(smk["seconds"] / base["seconds"], 3)
+        for side in row.values():
+            if isinstance(side, dict):
+                side.pop("responses", None)
+        report["engines"][engine] = row
+        print(f"{engine}: snakemake {smk['seconds']} s ({smk['tokens_per_second']} tok/s, "
+              f"{smk['model_loads']} model load) | bare {base['seconds']} s ({base['tokens_per_second']} tok/s) | "
+              f"overhead x{row['overhead_ratio']} | identical responses: {row['identical_responses']}", flush=True)
+        if not args.keep:
+            shutil.rmtree(work)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--bare":
+        bare(sys.argv[2], sys.argv[3])
+    else:
+        main()

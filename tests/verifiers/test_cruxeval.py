@@ -1,0 +1,63 @@
+"""cruxeval: spec §4.6 rows, with `assert True` and non-f assertions closed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from difficulty_filter.verifiers import cruxeval
+
+from .helpers import run
+
+SETTINGS = {"code": {"test_timeout": 1, "total_timeout": 5}}
+TRUTH = json.dumps({"functional": "def f(x):\n    return x + 1"})
+
+
+def block(body: str, lang: str = "python") -> str:
+    return f"```{lang}\n{body}\n```"
+
+
+CASES = [
+    (block("assert f(1) == 2"), "correct"),
+    (block("assert f(1) == 3"), "wrong"),
+    (block("assert True"), "wrong"),                                  # hack closed
+    (block("assert 2 == 2"), "wrong"),                                # does not call f
+    (block("assert f(1) == 2 or True"), "wrong"),
+    (block("x = 1\nassert f(x) == 2"), "wrong"),                      # argument is not a literal
+    (block("assert f(__import__('os')._exit(0)) == 2"), "wrong"),
+    (block("assert 2 == f(1)"), "correct"),                           # either side
+    ("assert f(1) == 2", "correct"),                                  # bare text
+    ("So the answer is `assert f(1) == 2`.", "correct"),              # inline code
+    ("<think>" + block("assert f(1) == 3") + "</think>" + block("assert f(1) == 2"), "correct"),
+    (block("assert f(1) == 3") + "\nCorrection:\n" + block("assert f(1) == 2"), "correct"),  # last block wins
+    (block("assert f(1) == 3\nassert f(1) == 2"), "correct"),                                # last assert wins
+    ("I am not sure.", "no_answer"),
+    (block("assert f('a') == 2"), "wrong"),                           # f raises TypeError
+]
+
+
+@pytest.mark.parametrize("response, expected", CASES)
+def test_cases(response, expected):
+    assert cruxeval.verify(response, TRUTH, {}, SETTINGS).outcome == expected
+
+
+def test_answer_is_the_normalised_assertion():
+    verdict = cruxeval.verify(block("assert f(1)==2, 'msg'"), TRUTH, {}, SETTINGS)
+    assert (verdict.outcome, verdict.answer) == ("correct", "assert f(1) == 2")
+
+
+def test_input_that_never_terminates_is_wrong_not_stuck():
+    truth = json.dumps({"functional": "def f(n):\n    while n:\n        pass\n    return n"})
+    verdict = cruxeval.verify(block("assert f(1) == 1"), truth, {}, SETTINGS)
+    assert verdict.outcome == "wrong" and "timeout" in verdict.detail
+
+
+def test_bad_ground_truth_is_a_verifier_error():
+    assert cruxeval.verify(block("assert f(1) == 2"), "{}", {}, SETTINGS).outcome == "verifier_error"
+    assert cruxeval.verify(block("assert f(1) == 2"), "nope", {}, SETTINGS).outcome == "verifier_error"
+
+
+def test_routed_by_the_registry():
+    result = run("simulation__cruxeval-o", block("assert f(1) == 2"), TRUTH, settings=SETTINGS)
+    assert (result.outcome, result.verifier) == ("correct", "cruxeval")
