@@ -1,7 +1,7 @@
 """The generate stage through Snakemake vs a bare vLLM script: same prompts, model, sampling; both engines.
 
     python benchmarks/bench_generate.py [--model-dir DIR] [--batches 8] [--batch-size 4] [--n 2]
-                                        [--max-new-tokens 16] [--engines offline server]
+                                        [--max-new-tokens 16] [--engines offline server] [--repeats 1]
 
 For each engine, side by side in one invocation:
   * snakemake: a temp copy of the workflow (Snakefile, rules/, scripts/, config/) with one model and a
@@ -13,7 +13,8 @@ For each engine, side by side in one invocation:
   * rerun (offline): `snakemake --forcerun generate`: Snakemake deletes the outputs, the job restores
     every batch from the resume cache and loads no model.
 Same seeds (sampling.seed + row index) on both sides, so both sides generate the same tokens; the JSON
-records whether responses are identical. Overhead ratio = snakemake seconds / bare seconds. Writes
+records whether responses are identical. Overhead ratio = snakemake seconds / bare seconds (medians over
+`--repeats` runs in alternating order; each run records the load average, as the machine may be shared). Writes
 benchmarks/results/bench_generate.json. Needs the vLLM CPU build (or a GPU build and `--gpus 1`).
 """
 
@@ -64,37 +65,46 @@ def config_for(args, engine: str, dataset: Path) -> dict:
             "reward": {"workers": 1}, "filter": {"low": {"model": "m", "threshold": 0.0}, "high": None}}
 
 
-def timed(cmd: list[str], cwd: Path, log: Path) -> float:
+def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
+    """Wall seconds of `cmd`, with the 1-minute load average before and after (the machine may be shared)."""
+    load_before = os.getloadavg()[0]
     start = time.monotonic()
     with open(log, "w") as fh:
         proc = subprocess.run(cmd, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - start
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}); see {log}")
-    return seconds
+    return {"seconds": round(seconds, 2), "load_before": load_before, "load_after": os.getloadavg()[0]}
 
 
 def snakemake_side(args, engine: str, work: Path, rerun: bool = False) -> dict:
     targets = [f"results/bench/m/generations/batch_s00000_p{p:03d}.parquet" for p in range(args.batches)]
     cmd = [str(Path(sys.executable).parent / "snakemake"), *targets, "--cores", str(args.cores),
            "--resources", "gpu=1", "--rerun-incomplete", *(["--forcerun", "generate"] if rerun else [])]
-    seconds = timed(cmd, work, work / f"snakemake{'-rerun' if rerun else ''}.log")
+    if not rerun:
+        shutil.rmtree(work / "results", ignore_errors=True)  # outputs and the resume cache: a cold run
+    run = timed(cmd, work, work / f"snakemake{'-rerun' if rerun else ''}.log")
     table = pa.concat_tables([pq.read_table(work / t) for t in targets])
     responses = sorted(zip(table["row_index"].to_pylist(), table["sample_index"].to_pylist(),
                            table["response"].to_pylist()))
     log = next((work / "logs" / "generate").rglob("*.log")).read_text()
     loads = [int(line.rsplit(":", 1)[1]) for line in log.splitlines() if "model loads:" in line]
-    return {"seconds": round(seconds, 2), "output_tokens": sum(table["response_tokens"].to_pylist()),
+    return {**run, "output_tokens": sum(table["response_tokens"].to_pylist()),
             "model_loads": loads[-1] if loads else None, "responses": responses}
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the lower middle one for an even count)."""
+    return dict(sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2])
 
 
 def bare_side(args, engine: str, config: dict, work: Path) -> dict:
     spec = work / f"bare-{engine}.json"
     spec.write_text(json.dumps(config))
     result = work / f"bare-{engine}.out.json"
-    seconds = timed([sys.executable, __file__, "--bare", str(spec), str(result)], work, work / f"bare-{engine}.log")
+    run = timed([sys.executable, __file__, "--bare", str(spec), str(result)], work, work / f"bare-{engine}.log")
     out = json.loads(result.read_text())
-    return {"seconds": round(seconds, 2), "output_tokens": out["output_tokens"],
+    return {**run, "output_tokens": out["output_tokens"],
             "responses": sorted(tuple(r) for r in out["responses"])}
 
 
@@ -183,6 +193,7 @@ def main() -> None:
     p.add_argument("--gpus", type=int, default=0, help="gpus_per_job (0 = vLLM CPU build)")
     p.add_argument("--dtype", default="float32")
     p.add_argument("--gpu-memory-utilization", type=float, default=0.3)
+    p.add_argument("--repeats", type=int, default=1, help="runs per side (alternating order); medians reported")
     p.add_argument("--keep", action="store_true", help="keep the temp work folders")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bench_generate.json")
     args = p.parse_args()
@@ -194,24 +205,30 @@ def main() -> None:
 
     report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
               "setup": {"prompts": args.batches * args.batch_size, "batches": args.batches, "n": args.n,
+                        "repeats": args.repeats,
                         "max_new_tokens": args.max_new_tokens, "model": str(args.model_dir)}, "engines": {}}
     for engine in args.engines:
         work = Path(tempfile.mkdtemp(prefix=f"bench-generate-{engine}-"))
         make_dataset(work / "bench.parquet", args.batches * args.batch_size)
         config = config_for(args, engine, work / "bench.parquet")
         workflow_copy(work, config)
-        smk = snakemake_side(args, engine, work)
-        base = bare_side(args, engine, config, work)
+        runs = {"snakemake": [], "bare": []}
+        for r in range(args.repeats):  # alternate the order so that load drifts hit both sides alike
+            order = ("snakemake", "bare") if r % 2 == 0 else ("bare", "snakemake")
+            for side in order:
+                runs[side].append(snakemake_side(args, engine, work) if side == "snakemake"
+                                  else bare_side(args, engine, config, work))
+        smk, base = (median_run(runs[k]) for k in ("snakemake", "bare"))
         row = {"snakemake": smk, "bare": base}
         if engine == "offline":
             row["snakemake_rerun_from_cache"] = snakemake_side(args, engine, work, rerun=True)
         for side in row.values():
             side["tokens_per_second"] = round(side["output_tokens"] / side["seconds"], 1)
-        row["identical_responses"] = smk["responses"] == base["responses"]
+        row["identical_responses"] = all(a["responses"] == base["responses"] for a in runs["snakemake"])
         row["overhead_ratio"] = round(smk["seconds"] / base["seconds"], 3)
-        for side in row.values():
-            if isinstance(side, dict):
-                side.pop("responses", None)
+        row["runs"] = {k: [{f: v for f, v in run.items() if f != "responses"} for run in runs[k]] for k in runs}
+        for side in (smk, base, row.get("snakemake_rerun_from_cache", {})):
+            side.pop("responses", None)
         report["engines"][engine] = row
         print(f"{engine}: snakemake {smk['seconds']} s ({smk['tokens_per_second']} tok/s, "
               f"{smk['model_loads']} model load) | bare {base['seconds']} s ({base['tokens_per_second']} tok/s) | "

@@ -42,3 +42,26 @@ def check_references(rows: list[dict], code_cfg: dict) -> list[dict]:
     """check_reference for each row; `code_cfg` is the `reward.code` section (defaults filled if missing)."""
     code_cfg = code_settings({"code": code_cfg})
     return [check_reference(row, code_cfg) for row in rows]
+
+
+def write_reference_check(dataset_path, out_path, code_cfg: dict) -> dict:
+    """The reference_check stage: one row per codegen row with a reference, as Parquet; returns counts."""
+    import polars as pl
+
+    from .. import atomic, dataset
+
+    rows = dataset.read_columns(dataset_path, ["data_source", "reward_model", "extra_info"])
+    candidates = [(i, row) for i, row in enumerate(rows)
+                  if str(row.get("data_source", "")).startswith("codegen")
+                  and (row.get("extra_info") or {}).get("reference")]
+    results = check_references([row for _, row in candidates], code_cfg)
+    table = pl.DataFrame({
+        "row_index": [i for i, _ in candidates],
+        "row_id": [dataset.row_id(row.get("extra_info"), i) for i, row in candidates],
+        "has_reference": [r["has_reference"] for r in results],
+        "reference_passed": [r["reference_passed"] for r in results],
+        "detail": [r["detail"] for r in results],
+    }, schema={"row_index": pl.Int64, "row_id": pl.String, "has_reference": pl.Boolean, "reference_passed": pl.Boolean,
+               "detail": pl.String})
+    atomic.write_parquet(out_path, table.to_arrow())
+    return {"checked": table.height, "failed": int((table["reference_passed"] == False).sum())}  # noqa: E712
