@@ -6,7 +6,8 @@ The workflow reads only the Parquet footer at parse time, so the dataset's rows 
 the workflow (Snakefile, rules/, scripts/, config/) gets a two-model config (weak on 1 GPU, strong on 2
 GPUs, like config/two-models.yaml); the default target (every filtered dataset) is dry-run with
 `--quiet rules`, and also with `--profile profiles/slurm` (what a SLURM user sees before submitting).
-Reports wall seconds (median), the job count and the largest RSS of any dry run; writes benchmarks/results/bench_dryrun.json.
+Reports wall seconds (median), the job count and the largest RSS of any dry run; writes
+benchmarks/results/bench_dryrun.json.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Config -> vLLM arguments, for the offline engine and the managed server alike."""
 
+import os
+
 import pytest
 
-from difficulty_filter.generation.engines import gpus_needed
+from difficulty_filter.generation.engines import gpus_needed, vllm_sized_threads
 from difficulty_filter.generation.managed_server import server_command
 from difficulty_filter.generation.offline import llm_kwargs
 from difficulty_filter.generation.settings import engine_args
@@ -35,3 +37,12 @@ def test_offline_refuses_data_parallel():
 def test_gpus_needed_counts_server_replicas():
     assert gpus_needed({"engine": "offline", "tensor_parallel_size": 2, "data_parallel_size": 4}) == 2
     assert gpus_needed({"engine": "server", "tensor_parallel_size": 2, "data_parallel_size": 4}) == 8
+
+
+def test_thread_env_hidden_from_the_engine_and_restored(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    monkeypatch.setenv("MKL_NUM_THREADS", "2")
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    with vllm_sized_threads():
+        assert "OMP_NUM_THREADS" not in os.environ and "MKL_NUM_THREADS" not in os.environ
+    assert os.environ["OMP_NUM_THREADS"] == "2" and "OPENBLAS_NUM_THREADS" not in os.environ

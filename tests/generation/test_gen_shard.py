@@ -88,7 +88,8 @@ def test_left_truncation_flags_rows(tmp_path, cfgs, fake_engine):
     data = write_dataset(tmp_path / "d.parquet", 2, words=50)
     model, sampling, _ = cfgs
     parts = parts_for(tmp_path / "gen", [(0, 2)])
-    run_shard(data, parts, model, sampling, {"max_prompt_length": 20, "truncation": "left"}, cache_dir=str(tmp_path / "c"))
+    run_shard(data, parts, model, sampling, {"max_prompt_length": 20, "truncation": "left"},
+              cache_dir=str(tmp_path / "c"))
     row = pq.read_table(parts[0][2]).to_pylist()[0]
     assert row["too_long"] and row["prompt_truncated"] and row["prompt_tokens"] > 20
     assert row["response"].startswith("len=20 ")

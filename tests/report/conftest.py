@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from synthetic_results import write_dataset
+from .synthetic_results import write_dataset
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import polars as pl
 import pytest
 
-from synthetic_results import write_dataset
+from .synthetic_results import write_dataset
 from difficulty_filter.report.analyze import analyze_combined, analyze_dataset, pair_of, publish
 
 DATASET_OUTPUTS = {"overview": "overview.html", "summary": "summary.json", "buckets": "buckets.tsv",

@@ -6,7 +6,7 @@ import logging
 import polars as pl
 import pytest
 
-from synthetic_results import pass_rates_frame
+from .synthetic_results import pass_rates_frame
 from difficulty_filter.cli import main
 from difficulty_filter.report.passrate_map import combined_name, load_maps, merge_maps
 

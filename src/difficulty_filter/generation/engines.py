@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any, Iterator
 
 from .gpu_slots import gpu_slots
@@ -31,7 +32,7 @@ def open_engine(model_cfg: dict, sampling_cfg: dict, tokenizer: Any,
     if 0 < gpus < gpus_needed(model_cfg):
         raise ValueError(f"gpus_per_job={gpus} is less than the {gpus_needed(model_cfg)} GPUs that "
                          f"tensor_parallel_size x data_parallel_size needs")
-    with gpu_slots(gpu_lock_dir, gpus):
+    with gpu_slots(gpu_lock_dir, gpus), vllm_sized_threads():
         if model_cfg.get("engine", "offline") == "offline":
             engine = OfflineEngine(model_cfg, sampling_cfg)
             try:
@@ -44,6 +45,25 @@ def open_engine(model_cfg: dict, sampling_cfg: dict, tokenizer: Any,
                                       alive=server.alive)
                 client.connect()
                 yield client, 1
+
+
+#: What Snakemake exports to script jobs (= the rule's threads); see vllm_sized_threads.
+THREAD_ENV = ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def vllm_sized_threads() -> Iterator[None]:
+    """Hide Snakemake's thread-count variables from the engine, so vLLM sizes and pins its own threads.
+
+    With OMP_NUM_THREADS & co. set, vLLM keeps multi-threaded torch ops (spin-waiting OpenMP threads)
+    in its engine processes; under Snakemake that made CPU generation 2-3x slower than a bare script.
+    """
+    saved = {k: os.environ.pop(k) for k in THREAD_ENV if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 def _counter(tokenizer: Any):

@@ -30,7 +30,8 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: d
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
     Batches found in the resume cache are reused; the model is loaded only if some batch is left.
-    `key_by` is `filter.key_by` (`id` or `position`), which decides the `row_id` column.
+    `key_by` is `filter.key_by` (`id` or `position`), which decides the `row_id` column. The stats count
+    this call's work: `prompts` and `output_tokens` leave out reused batches.
     """
     started = time.monotonic()
     stats = {"model_loads": 0, "prompts": 0, "output_tokens": 0, "seconds": 0.0, "reused_batches": 0}
