@@ -10,8 +10,6 @@ For each engine, side by side in one invocation:
   * bare: the few lines a user would write: offline `LLM(...).chat(messages, [SamplingParams(seed=...)])`,
     server `python -m vllm.entrypoints.openai.api_server` + threaded /v1/chat/completions; timed from
     interpreter start to exit;
-  * rerun (offline): `snakemake --forcerun generate`: Snakemake deletes the outputs, the job restores
-    every batch from the resume cache and loads no model.
 Same seeds (sampling.seed + row index) on both sides, so both sides generate the same tokens; the JSON
 records whether responses are identical. Overhead ratio = snakemake seconds / bare seconds (medians over
 `--repeats` runs in alternating order; each run records the load average, as the machine may be shared). Writes
@@ -77,13 +75,12 @@ def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
     return {"seconds": round(seconds, 2), "load_before": load_before, "load_after": os.getloadavg()[0]}
 
 
-def snakemake_side(args, engine: str, work: Path, rerun: bool = False) -> dict:
+def snakemake_side(args, engine: str, work: Path) -> dict:
     targets = [f"results/bench/m/generations/batch_s00000_p{p:03d}.parquet" for p in range(args.batches)]
     cmd = [str(Path(sys.executable).parent / "snakemake"), *targets, "--cores", str(args.cores),
-           "--resources", "gpu=1", "--rerun-incomplete", *(["--forcerun", "generate"] if rerun else [])]
-    if not rerun:
-        shutil.rmtree(work / "results", ignore_errors=True)  # outputs and the resume cache: a cold run
-    run = timed(cmd, work, work / f"snakemake{'-rerun' if rerun else ''}.log")
+           "--resources", "gpu=1", "--rerun-incomplete"]
+    shutil.rmtree(work / "results", ignore_errors=True)  # outputs and the resume cache: a cold run
+    run = timed(cmd, work, work / "snakemake.log")
     table = pa.concat_tables([pq.read_table(work / t) for t in targets])
     responses = sorted(zip(table["row_index"].to_pylist(), table["sample_index"].to_pylist(),
                            table["response"].to_pylist()))
@@ -220,14 +217,12 @@ def main() -> None:
                                   else bare_side(args, engine, config, work))
         smk, base = (median_run(runs[k]) for k in ("snakemake", "bare"))
         row = {"snakemake": smk, "bare": base}
-        if engine == "offline":
-            row["snakemake_rerun_from_cache"] = snakemake_side(args, engine, work, rerun=True)
-        for side in row.values():
+        for side in (smk, base):
             side["tokens_per_second"] = round(side["output_tokens"] / side["seconds"], 1)
         row["identical_responses"] = all(a["responses"] == base["responses"] for a in runs["snakemake"])
         row["overhead_ratio"] = round(smk["seconds"] / base["seconds"], 3)
         row["runs"] = {k: [{f: v for f, v in run.items() if f != "responses"} for run in runs[k]] for k in runs}
-        for side in (smk, base, row.get("snakemake_rerun_from_cache", {})):
+        for side in (smk, base):
             side.pop("responses", None)
         report["engines"][engine] = row
         print(f"{engine}: snakemake {smk['seconds']} s ({smk['tokens_per_second']} tok/s, "

@@ -11,18 +11,20 @@ RESULTS = config["results_dir"]
 DATASETS = list(config["datasets"])
 MODELS = list(config["models"])
 FILTER = config["filter"]
-FILTER_MODELS = {side: (FILTER[side] or {}).get("model") for side in ("low", "high")}
+FILTER_MODELS = {side: (FILTER.get(side) or {}).get("model") for side in ("low", "high")}
 BATCH_SIZE = config["batching"]["batch_size"]
 K = config["batching"]["batches_per_job"]
 PARTS = [f"{p:03d}" for p in range(K)]
 
 # One plan per dataset, from the Parquet footer only (cheap for every SLURM job that re-reads this file).
 PLANS = {}
+BATCH_ROWS = {}  # dataset -> batch name -> [start, stop)
 for _name, _path in config["datasets"].items():
     df_dataset.check_columns(_path)
     PLANS[_name] = batching.plan(df_dataset.num_rows(_path), BATCH_SIZE, K)
     if not PLANS[_name]:
         raise ValueError(f"{_path}: dataset {_name!r} has no rows")
+    BATCH_ROWS[_name] = {b.name: [b.start, b.stop] for b in PLANS[_name]}
 
 
 def _describe_plans():
@@ -95,10 +97,7 @@ def reference_check_path(dataset):
 
 def batch_rows(dataset, batch):
     """[start, stop) rows of a batch name such as s00001_p002."""
-    for b in PLANS[dataset]:
-        if b.name == batch:
-            return [b.start, b.stop]
-    raise ValueError(f"unknown batch {batch} of dataset {dataset}")
+    return BATCH_ROWS[dataset][batch]
 
 
 def model_cfg(name):

@@ -39,8 +39,8 @@ rule filter:
         decisions=RESULTS + "/{dataset}/filter_decisions.parquet",
         summary=RESULTS + "/{dataset}/filter_summary.json",
     params:
-        low_thresh=(FILTER["low"] or {}).get("threshold"),
-        high_thresh=(FILTER["high"] or {}).get("threshold"),
+        low_thresh=(FILTER.get("low") or {}).get("threshold"),
+        high_thresh=(FILTER.get("high") or {}).get("threshold"),
         drop_broken_tests=FILTER["drop_broken_tests"],
     localrule: True
     log:

@@ -10,5 +10,6 @@ if __name__ == "__main__":
     gen = snakemake.params.generation
     parts = [(start, stop, out) for (start, stop), out in zip(snakemake.params.parts, snakemake.output)]
     stats = run_shard(snakemake.input.dataset, parts, gen["model"], gen["sampling"], gen["prompts"],
-                      cache_dir=snakemake.params.cache_dir, gpu_lock_dir=snakemake.params.gpu_lock_dir)
+                      cache_dir=snakemake.params.cache_dir, gpu_lock_dir=snakemake.params.gpu_lock_dir,
+                      key_by="auto")  # row ids here are informational; the pass_rates rule enforces filter.key_by
     logging.getLogger("generate").info("shard done: %s", stats)

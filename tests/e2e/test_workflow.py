@@ -58,13 +58,14 @@ def workflow(tmp_path_factory, smollm2_dir):
     config = {
         "results_dir": "results",
         "datasets": {"tiny": "data/tiny.parquet"},
-        "models": {"smol": {"path": str(smollm2_dir), "dtype": "float32", "max_model_len": 512,
-                            "gpus_per_job": 0, "gpu_memory_utilization": 0.2, "enforce_eager": True}},
+        "models": {name: {"path": str(smollm2_dir), "engine": engine, "dtype": "float32", "max_model_len": 512,
+                          "gpus_per_job": 0, "gpu_memory_utilization": 0.2, "enforce_eager": True}
+                   for name, engine in (("smol", "offline"), ("smolsrv", "server"))},   # managed vllm server
         "sampling": {"n": 2, "temperature": 0.8, "max_new_tokens": 12, "seed": 7},
         "prompts": {"max_prompt_length": 256, "truncation": "left"},
-        "batching": {"batch_size": 3, "batches_per_job": 2},      # 7 rows -> 3 batches -> 2 shards (1 placeholder)
+        "batching": {"batch_size": 3, "batches_per_job": 3},      # 7 rows -> 3 batches -> 1 shard per model
         "reward": {"workers": 1, "timeout": 20},
-        "filter": {"low": {"model": "smol", "threshold": 0.0}, "high": {"model": "smol", "threshold": 0.9}},
+        "filter": {"low": {"model": "smolsrv", "threshold": 0.0}, "high": {"model": "smol", "threshold": 0.9}},
     }
     (work / "config/config.yaml").write_text(yaml.safe_dump(config))
     first = snakemake(work)
@@ -76,9 +77,9 @@ def test_dry_run_prints_batch_counts(workflow):
     work, _ = workflow
     res = snakemake(work, "-n", "-R", "generate")
     assert res.returncode == 0, res.stderr[-3000:]
-    assert "dataset tiny: 7 rows, 3 batches of <= 3, 2 generate jobs x 1 models, 3 reward jobs" in res.stderr
+    assert "dataset tiny: 7 rows, 3 batches of <= 3, 1 generate jobs x 2 models, 6 reward jobs" in res.stderr
     counts = job_counts(res.stdout + res.stderr)
-    assert counts["generate"] == 2 and counts["reward"] == 3
+    assert counts["generate"] == 2 and counts["reward"] == 6
 
 
 def test_every_output_exists_and_is_consistent(workflow):
@@ -86,8 +87,7 @@ def test_every_output_exists_and_is_consistent(workflow):
     results = work / "results/tiny"
     gens = sorted((results / "smol/generations").glob("*.parquet"))
     assert [g.name for g in gens] == ["batch_s00000_p000.parquet", "batch_s00000_p001.parquet",
-                                      "batch_s00001_p000.parquet", "batch_s00001_p001.parquet"]
-    assert pl.read_parquet(gens[-1]).height == 0                         # placeholder past the data
+                                      "batch_s00000_p002.parquet"]
     rewards = pl.concat([pl.read_parquet(p) for p in sorted((results / "smol/rewards").glob("*.parquet"))])
     assert rewards.height == 7 * 2
     assert set(rewards["outcome"]) <= {"correct", "wrong", "no_answer", "truncated", "unknown_source"}
@@ -97,14 +97,21 @@ def test_every_output_exists_and_is_consistent(workflow):
     assert rates["pass_rate"].is_between(0, 1).all()
     idx = json.loads((results / "smol/idx_to_passrate.json").read_text())
     assert set(idx) == {f"math__toy_{i}" for i in range(5)} | {"table__hitab_5", "mystery__source_6"}
+    assert json.loads((results / "smolsrv/idx_to_passrate.json").read_text()).keys() == idx.keys()
     annotated = pl.read_parquet(results / "annotated.parquet")
-    assert {"smol_pass_rate", "low_pass_rate", "high_pass_rate", "prompt", "extra_info"} <= set(annotated.columns)
+    assert {"smol_pass_rate", "smolsrv_pass_rate", "low_pass_rate", "high_pass_rate", "prompt",
+            "extra_info"} <= set(annotated.columns)
+    assert annotated["low_pass_rate"].to_list() == annotated["smolsrv_pass_rate"].to_list()
     summary = json.loads((results / "filter_summary.json").read_text())
     filtered = pl.read_parquet(results / "filtered.parquet")
     assert summary["kept_rows"] == filtered.height and summary["input_rows"] == 7
     assert summary["provenance"]["models"]["smol"]["path"]
-    log = "".join(p.read_text() for p in (work / "logs/generate").rglob("*.log"))
-    assert log.count("model loads: 1") == 2                              # one load per shard job, not per batch
+    for model in ("smol", "smolsrv"):
+        log = "".join(p.read_text() for p in (work / "logs/generate/tiny" / model).rglob("*.log"))
+        assert log.count("model loads: 1") == 1                          # one load for the shard's 3 batches
+    assert (results / "report/pair_heatmap.png").stat().st_size > 0     # two models: low-vs-high matrix
+    leftover = subprocess.run(["pgrep", "-f", "vllm.entrypoints.openai.api_server"], capture_output=True)
+    assert leftover.returncode == 1, "a managed vLLM server outlived the workflow"
 
 
 def test_second_run_does_nothing(workflow):
@@ -121,26 +128,26 @@ def test_rescoring_reruns_rewards_and_downstream_only(workflow):
     res = snakemake(work, "-R", "reward")
     assert res.returncode == 0, res.stderr[-3000:]
     counts = job_counts(res.stdout + res.stderr)
-    assert counts.get("reward") == 3 and "generate" not in counts
+    assert counts.get("reward") == 6 and "generate" not in counts
     assert gen.stat().st_mtime_ns == before
 
 
 def test_deleting_one_batch_file_reruns_exactly_that_batch(workflow):
     work, _ = workflow
-    (work / "results/tiny/smol/rewards/batch_s00001_p000.parquet").unlink()
+    (work / "results/tiny/smol/rewards/batch_s00000_p001.parquet").unlink()
     res = snakemake(work)
     assert res.returncode == 0, res.stderr[-3000:]
     counts = job_counts(res.stdout + res.stderr)
     assert counts.get("reward") == 1 and "generate" not in counts
-    (work / "results/tiny/smol/generations/batch_s00001_p000.parquet").unlink()
+    (work / "results/tiny/smol/generations/batch_s00000_p001.parquet").unlink()
     counts = job_counts(snakemake(work, "-n").stdout)
-    assert counts.get("generate") == 1 and counts.get("reward") == 1     # that shard, that batch
+    assert counts.get("generate") == 1 and counts.get("reward") == 3     # that model's shard and its batches
 
 
 def test_changing_a_threshold_reruns_only_the_filter(workflow):
     work, _ = workflow
     (work / "thresholds.yaml").write_text(yaml.safe_dump(
-        {"filter": {"low": {"model": "smol", "threshold": 0.1}, "high": {"model": "smol", "threshold": 0.9}}}))
+        {"filter": {"low": {"model": "smolsrv", "threshold": 0.1}, "high": {"model": "smol", "threshold": 0.9}}}))
     assert snakemake(work).returncode == 0                                # restore the deleted generation
     res = snakemake(work, "-n", overlay="thresholds.yaml")
     counts = job_counts(res.stdout + res.stderr)

@@ -8,7 +8,7 @@ import pytest
 
 from difficulty_filter.generation import shard
 
-from gen_fakes import FakeEngine, WordTokenizer
+from .gen_fakes import FakeEngine, WordTokenizer
 
 
 @pytest.fixture
@@ -27,13 +27,13 @@ def cfgs():
 
 @pytest.fixture
 def fake_engine(monkeypatch):
-    """Replace tokenizer loading and the engine; `loads` counts engine openings."""
-    state = {"loads": 0, "engine": None}
+    """Replace tokenizer loading and the engine; `loads` counts engine openings; set `die_after` to kill it."""
+    state = {"loads": 0, "engine": None, "die_after": None}
 
     @contextlib.contextmanager
     def open_engine(model_cfg, sampling_cfg, tokenizer, gpu_lock_dir):
         state["loads"] += 1
-        state["engine"] = FakeEngine(sampling_cfg["n"])
+        state["engine"] = FakeEngine(sampling_cfg["n"], state.pop("die_after", None))
         yield state["engine"], 1
 
     monkeypatch.setattr(shard, "open_engine", open_engine)

@@ -23,12 +23,15 @@ class WordTokenizer:
 class FakeEngine:
     """Answers every prompt with n samples that echo the prompt length and the seed."""
 
-    def __init__(self, n):
+    def __init__(self, n, die_after=None):
         self.n = n
+        self.die_after = die_after
         self.batches_seen = 0
 
     def generate(self, batches):
         for b, requests in enumerate(batches):
+            if self.batches_seen == self.die_after:
+                raise KeyboardInterrupt("job killed")
             self.batches_seen += 1
             yield b, [[Sample(f"len={len(r.token_ids)} seed={r.seed} j={j}", 2 + j, "stop") for j in range(self.n)]
                       for r in requests]

@@ -5,7 +5,6 @@ batches, n=2, 8 new tokens.
 """
 
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -16,30 +15,17 @@ from difficulty_filter.generation import run_shard
 from difficulty_filter.generation.managed_server import managed_server, server_command, free_port
 from difficulty_filter.generation.records import FINISH_REASONS
 
-from gen_fakes import write_dataset
+from .gen_fakes import write_dataset
 
 pytestmark = pytest.mark.vllm
 pytest.importorskip("vllm")
 
 
 @pytest.fixture
-def model_dir(request):
-    """The lead's `smollm2_dir` fixture if there is one, else $DF_TEST_MODEL_DIR."""
-    from _pytest.fixtures import FixtureLookupError
-
-    try:
-        return str(request.getfixturevalue("smollm2_dir"))
-    except FixtureLookupError:
-        path = os.environ.get("DF_TEST_MODEL_DIR")
-        if not path or not (Path(path) / "config.json").exists():
-            pytest.skip("no SmolLM2 HF folder: set DF_TEST_MODEL_DIR or provide the smollm2_dir fixture")
-        return path
-
-
-@pytest.fixture
-def cpu_cfgs(model_dir, cfgs):
+def cpu_cfgs(smollm2_dir, cfgs):
+    """The SmolLM2 folder comes from tests/conftest.py (DF_TEST_MODEL_DIR, else the demo folder)."""
     model, sampling, prompts = cfgs
-    model = {**model, "path": model_dir, "dtype": "float32", "max_model_len": 512, "gpus_per_job": 0,
+    model = {**model, "path": str(smollm2_dir), "dtype": "float32", "max_model_len": 512, "gpus_per_job": 0,
              "gpu_memory_utilization": 0.3, "enforce_eager": True}
     return model, {**sampling, "n": 2, "max_new_tokens": 8}, prompts
 

@@ -8,7 +8,7 @@ import yaml
 
 from difficulty_filter.commands import generate
 
-from gen_fakes import write_dataset
+from .gen_fakes import write_dataset
 
 
 def parse(*argv):

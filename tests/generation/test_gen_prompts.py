@@ -2,7 +2,7 @@ import pytest
 
 from difficulty_filter.generation.prompts import PromptTooLong, prompt_limit, template_ids, truncate
 
-from gen_fakes import WordTokenizer
+from .gen_fakes import WordTokenizer
 
 IDS = list(range(10))
 

@@ -10,7 +10,7 @@ from difficulty_filter.dataset import DatasetError
 from difficulty_filter.generation import run_shard
 from difficulty_filter.generation.records import METADATA_KEY
 
-from gen_fakes import write_dataset
+from .gen_fakes import write_dataset
 
 
 def parts_for(out, bounds):
@@ -34,23 +34,29 @@ def test_writes_every_part_with_one_load(tmp_path, cfgs, fake_engine):
     assert meta["sampling"]["n"] == 2 and meta["cache_key"] and "api_key" not in meta["model"]["server"]
 
 
-def test_rerun_reuses_cache_without_loading(tmp_path, cfgs, fake_engine):
+def test_killed_shard_resumes_from_cache(tmp_path, cfgs, fake_engine):
+    """A job killed after its first batch does not redo that batch when Snakemake reruns it."""
+    data = write_dataset(tmp_path / "d.parquet", 6)
+    parts = parts_for(tmp_path / "gen", [(0, 3), (3, 6)])
+    fake_engine["die_after"] = 1
+    with pytest.raises(KeyboardInterrupt):
+        run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
+    first = pq.read_table(parts[0][2]).to_pylist()
+    for _, _, p in parts:  # what Snakemake does before rerunning a job
+        if os.path.exists(p):
+            os.unlink(p)
+    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
+    assert stats["reused_batches"] == 1 and stats["model_loads"] == 1 and fake_engine["engine"].batches_seen == 1
+    assert pq.read_table(parts[0][2]).to_pylist() == first
+
+
+def test_finished_shard_forgets_its_cache_so_forced_reruns_regenerate(tmp_path, cfgs, fake_engine):
     data = write_dataset(tmp_path / "d.parquet", 6)
     parts = parts_for(tmp_path / "gen", [(0, 3), (3, 6)])
     run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
-    before = [pq.read_table(p).to_pylist() for _, _, p in parts]
-    for _, _, p in parts:  # what Snakemake does before rerunning a job
-        os.unlink(p)
-    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
-    assert stats["model_loads"] == 0 and stats["reused_batches"] == 2 and fake_engine["loads"] == 1
-    assert [pq.read_table(p).to_pylist() for _, _, p in parts] == before
-
-
-def test_partial_cache_generates_only_missing_batches(tmp_path, cfgs, fake_engine):
-    data = write_dataset(tmp_path / "d.parquet", 6)
-    run_shard(data, parts_for(tmp_path / "a", [(0, 3)]), *cfgs, cache_dir=str(tmp_path / "cache"))
-    stats = run_shard(data, parts_for(tmp_path / "b", [(0, 3), (3, 6)]), *cfgs, cache_dir=str(tmp_path / "cache"))
-    assert stats["reused_batches"] == 1 and stats["model_loads"] == 1 and fake_engine["engine"].batches_seen == 1
+    assert not list((tmp_path / "cache").rglob("*.parquet"))
+    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))   # snakemake -R generate
+    assert stats["reused_batches"] == 0 and stats["model_loads"] == 1 and fake_engine["loads"] == 2
 
 
 def test_changed_sampling_does_not_reuse(tmp_path, cfgs, fake_engine):

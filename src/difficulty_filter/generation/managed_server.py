@@ -106,8 +106,16 @@ class ManagedServer:
         except subprocess.TimeoutExpired:
             log.warning("vLLM server did not stop within %.0f s; killing it", grace_seconds)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)  # also reaps engine workers left in the group
+            os.killpg(pgid, signal.SIGKILL)  # engine workers left in the group
         self.process.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # SIGKILL is asynchronous: return once the group is gone
+            try:
+                os.killpg(pgid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+        log.warning("processes of the vLLM server group %d are still alive after SIGKILL", pgid)
 
 
 @contextlib.contextmanager

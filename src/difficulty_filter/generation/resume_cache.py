@@ -1,7 +1,8 @@
-"""Finished batches kept outside Snakemake's outputs, so a rerun reuses them instead of regenerating.
+"""Finished batches kept outside Snakemake's outputs, so a rerun of an interrupted shard reuses them.
 
 Snakemake deletes a job's declared outputs before it reruns the job; a copy (hard link when possible)
-under `cache_dir/<key[:2]>/<key>.parquet` survives that. The key hashes the batch's rows (positions, ids,
+under `cache_dir/<key[:2]>/<key>.parquet` survives that. Entries live only while their shard is unfinished:
+a shard job that writes all its batches discards them, so a forced rerun regenerates. The key hashes the batch's rows (positions, ids,
 sources, messages) and every setting that changes the generated text.
 """
 
@@ -54,6 +55,11 @@ class ResumeCache:
 
     def store(self, key: str, src: str | os.PathLike) -> None:
         _place(Path(src), self.path(key))
+
+    def discard(self, keys: Sequence[str]) -> None:
+        """Forget finished batches once their whole shard is written, so `-R generate` really regenerates."""
+        for key in keys:
+            self.path(key).unlink(missing_ok=True)
 
 
 def _place(src: Path, dest: Path) -> None:

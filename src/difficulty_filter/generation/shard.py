@@ -29,7 +29,8 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: d
               prompts_cfg: dict, cache_dir: str, gpu_lock_dir: str | None = None, key_by: str = "id") -> dict:
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
-    Batches found in the resume cache are reused; the model is loaded only if some batch is left.
+    Batches found in the resume cache (left by an interrupted run) are reused; the model is loaded only if some
+    batch is left. Once every part is written the shard's cache entries are discarded.
     `key_by` is `filter.key_by` (`id` or `position`), which decides the `row_id` column. The stats count
     this call's work: `prompts` and `output_tokens` leave out reused batches.
     """
@@ -37,12 +38,13 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: d
     stats = {"model_loads": 0, "prompts": 0, "output_tokens": 0, "seconds": 0.0, "reused_batches": 0}
     cache = ResumeCache(cache_dir)
     settings = output_settings(model_cfg, sampling_cfg, prompts_cfg)
-    todo = []
+    todo, keys = [], []
     for start, stop, out, rows in _part_rows(dataset_path, parts, key_by):
         if stop <= start:
             write_placeholder(out, file_metadata(model_cfg, sampling_cfg, prompts_cfg, None))
             continue
         key = batch_key(settings, rows)
+        keys.append(key)
         if cache.restore(key, out):
             log.info("reused cached batch for rows [%d, %d) -> %s", start, stop, out)
             stats["reused_batches"] += 1
@@ -63,6 +65,7 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: d
                 stats["prompts"] += len(batch.rows)
                 stats["output_tokens"] += sum(table.column("response_tokens").to_pylist())
                 log.info("wrote %s (%d rows)", batch.out, table.num_rows)
+    cache.discard(keys)
     stats["seconds"] = round(time.monotonic() - started, 3)
     log.info("model loads: %d", stats["model_loads"])
     return stats
