@@ -126,9 +126,12 @@ def reward_params(wildcards=None):
 
 
 def all_outputs():
+    """Final outputs plus every batch file: a deleted batch is missing, so exactly its job reruns."""
     outputs = []
     for dataset in DATASETS:
         outputs += [filtered_path(dataset), filter_summary_path(dataset)]
         for model in MODELS:
             outputs += [pass_rates_path(dataset, model), idx_map_path(dataset, model)]
+            for batch in batch_names(dataset):
+                outputs += [generation_path(dataset, model, batch), reward_path(dataset, model, batch)]
     return outputs + report_targets()  # defined in rules/report.smk

@@ -27,6 +27,8 @@ rule annotate:
         "logs/annotate/{dataset}.log",
     benchmark:
         "benchmarks/runs/annotate/{dataset}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/annotate.py"
 
@@ -47,5 +49,7 @@ rule filter:
         "logs/filter/{dataset}.log",
     benchmark:
         "benchmarks/runs/filter/{dataset}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/filter.py"

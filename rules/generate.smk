@@ -21,5 +21,7 @@ rule generate:
         "logs/generate/{dataset}/{model}/s{shard}.log",
     benchmark:
         "benchmarks/runs/generate/{dataset}/{model}/s{shard}.tsv"
+    conda:
+        "../envs/vllm.yaml"
     script:
         "../scripts/generate.py"

@@ -9,5 +9,7 @@ rule materialize_model:
     benchmark:
         "benchmarks/runs/materialize_model.tsv"
     localrule: True
+    conda:
+        "../envs/vllm-cpu.yaml"
     script:
         "../scripts/materialize_model.py"

@@ -16,5 +16,7 @@ rule pass_rates:
         "logs/pass_rates/{dataset}/{model}.log",
     benchmark:
         "benchmarks/runs/pass_rates/{dataset}/{model}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/pass_rates.py"

@@ -62,6 +62,8 @@ rule prepare:
         "logs/prepare/{domain}.log",
     benchmark:
         "benchmarks/runs/prepare/{domain}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/prepare.py"
 

@@ -72,6 +72,8 @@ rule analyze:
         "logs/analyze/{dataset}.log",
     benchmark:
         "benchmarks/runs/analyze/{dataset}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/analyze.py"
 
@@ -94,5 +96,7 @@ rule analyze_combined:
         "logs/analyze_combined/{model}.log",
     benchmark:
         "benchmarks/runs/analyze_combined/{model}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/analyze.py"

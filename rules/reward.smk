@@ -18,6 +18,8 @@ rule reward:
         "logs/reward/{dataset}/{model}/s{shard}_p{part}.log",
     benchmark:
         "benchmarks/runs/reward/{dataset}/{model}/s{shard}_p{part}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/reward.py"
 
@@ -37,5 +39,7 @@ rule reference_check:
         "logs/reference_check/{dataset}.log",
     benchmark:
         "benchmarks/runs/reference_check/{dataset}.tsv"
+    conda:
+        "../envs/core.yaml"
     script:
         "../scripts/reference_check.py"
