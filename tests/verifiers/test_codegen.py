@@ -47,6 +47,23 @@ CASES = [
     (block("# prints 3") + block(SUM), STDIO, "correct"),                         # comment-only block skipped
     (block(SUM), "not json", "verifier_error"),
     (block(SUM), json.dumps({"tests": []}), "verifier_error"),
+    # stdout comparison: line endings, trailing whitespace, float formatting
+    (block("a, b = map(int, input().split())\nprint(a + b, end='  \\r\\n')"), STDIO, "correct"),
+    (block("a, b = map(int, input().split())\nprint(f'{a + b:.6f}')"), STDIO, "correct"),     # 3.000000 == 3
+    (block("a, b = map(int, input().split())\nprint(a + b + 0.01)"), STDIO, "wrong"),        # beyond 1e-6
+    (block("a, b = map(int, input().split())\nprint(a + b)\nprint(a + b)"), STDIO, "wrong"), # extra line
+    (block("a, b = map(int, input().split())\nprint(a, b)"), STDIO, "wrong"),                # extra token
+    (block("print(input().upper())"), json.dumps({"inputs": ["no\n"], "outputs": ["NO\n"]}), "correct"),
+    (block("print('maybe')"), json.dumps({"inputs": [""], "outputs": ["Maybe"]}), "wrong"),  # only yes/no fold case
+    # runtime failures are the model's fault
+    (block("raise ValueError('x')"), STDIO, "wrong"),
+    (block("import sys\nsys.exit(1)"), STDIO, "wrong"),
+    (block("x = [0] * (10 ** 10)"), STDIO, "wrong"),                                          # memory limit
+    (block("def add(a, b):\n    return a - b"), ADD, "wrong"),
+    (block("def add(a, b):\n    raise SystemExit(0)"), ADD, "wrong"),                     # exit inside the call
+    (block("def add(a, b):\n    return a + b\nimport builtins\nbuiltins.exit = lambda *a: None"), ADD, "correct"),
+    (block("print('no program here')", "text"), STDIO, "no_answer"),                        # not a python block
+    ("", STDIO, "no_answer"),
 ]
 
 

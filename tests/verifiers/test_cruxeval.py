@@ -34,7 +34,32 @@ CASES = [
     (block("assert f(1) == 3\nassert f(1) == 2"), "correct"),                                # last assert wins
     ("I am not sure.", "no_answer"),
     (block("assert f('a') == 2"), "wrong"),                           # f raises TypeError
+    (block("assert f(-1) == 0"), "correct"),                          # negative literal argument
+    (block("assert f(1.5) == 2.5"), "correct"),
+    (block("assert f(0) == 0"), "wrong"),
+    (block("assert f(1) != 3"), "wrong"),                             # only == comparisons count
+    (block("assert f(1) == 2 == 2"), "wrong"),                        # chained comparison is not the form
+    (block("assert g(1) == 2"), "wrong"),                             # calls some other function
+    (block("assert f(1) == (lambda: 2)()"), "wrong"),                 # expected side is not a literal
+    (block("assert f(1) == 2", "py"), "correct"),
+    (block("assert f(1) == 2", ""), "correct"),                       # untagged block
+    ("The output is 2.", "no_answer"),                                # no assertion at all
+    ("", "no_answer"),
 ]
+
+
+OUTPUT_TRUTH = json.dumps({"functional": "def f(s):\n    return s[::-1]"})
+LIST_TRUTH = json.dumps({"functional": "def f(xs):\n    return sorted(set(xs))"})
+
+
+@pytest.mark.parametrize("truth, response, expected", [
+    (OUTPUT_TRUTH, block("assert f('abc') == 'cba'"), "correct"),
+    (OUTPUT_TRUTH, block('assert f("abc") == "abc"'), "wrong"),
+    (LIST_TRUTH, block("assert f([3, 1, 3]) == [1, 3]"), "correct"),
+    (LIST_TRUTH, block("assert f([3, 1, 3]) == [3, 1]"), "wrong"),
+])
+def test_other_functions(truth, response, expected):
+    assert cruxeval.verify(response, truth, {}, SETTINGS).outcome == expected
 
 
 @pytest.mark.parametrize("response, expected", CASES)
