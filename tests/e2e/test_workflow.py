@@ -167,3 +167,14 @@ def test_rulegraph_and_slurm_dry_run(workflow):
     assert graph.returncode == 0 and "digraph" in graph.stdout
     for rule in ("generate", "reward", "pass_rates", "annotate", "filter", "analyze"):
         assert f'label = "{rule}"' in graph.stdout
+
+
+@pytest.mark.parametrize("overlay, reruns, untouched", [
+    ({"sampling": {"temperature": 0.5}}, {"generate", "reward", "pass_rates"}, set()),
+    ({"reward": {"timeout": 25}}, {"reward", "pass_rates", "filter"}, {"generate"}),
+])
+def test_setting_changes_rerun_their_stage_and_downstream_only(workflow, overlay, reruns, untouched):
+    work, _ = workflow
+    (work / "overlay.yaml").write_text(yaml.safe_dump(overlay))
+    counts = job_counts(snakemake(work, "-n", overlay="overlay.yaml").stdout)
+    assert reruns <= set(counts) and not untouched & set(counts)

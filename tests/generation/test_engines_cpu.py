@@ -26,7 +26,8 @@ def cpu_cfgs(smollm2_dir, cfgs):
     """The SmolLM2 folder comes from tests/conftest.py (DF_TEST_MODEL_DIR, else the demo folder)."""
     model, sampling, prompts = cfgs
     model = {**model, "path": str(smollm2_dir), "dtype": "float32", "max_model_len": 512, "gpus_per_job": 0,
-             "gpu_memory_utilization": 0.3, "enforce_eager": True}
+             "gpu_memory_utilization": 0.3, "enforce_eager": True,
+             "server": {**model["server"], "startup_timeout": 600}}   # a busy 2-core machine needs > 60 s
     return model, {**sampling, "n": 2, "max_new_tokens": 8}, prompts
 
 

@@ -80,6 +80,14 @@ def _closed_ancestor(path: str) -> str | None:
     return None
 
 
+def private_dirs(expose=()) -> list[str]:
+    """PRIVATE_DIRS that get a fresh tmpfs: all but those holding the interpreter's own packages (a venv
+    under /tmp stays visible; that directory is then shared with the host, like at level `none`)."""
+    real = [os.path.realpath(p) for p in expose]
+    return [d for d in PRIVATE_DIRS if os.path.isdir(d) and not os.path.islink(d)
+            and not any(p == d or p.startswith(d + "/") for p in real)]
+
+
 def _expose(paths) -> None:
     """Make `paths` reachable for an unprivileged uid: cover each closed ancestor with an empty tmpfs and
     bind-mount just those paths back into it."""
@@ -109,9 +117,8 @@ def enter_namespaces(features, disk_bytes: int, expose=()) -> None:
         _check(_libc.unshare(flags), "unshare")
     if "mntns" in features:
         _mount("none", "/", None, MS_REC | MS_PRIVATE)
-        for path in PRIVATE_DIRS:
-            if os.path.isdir(path) and not os.path.islink(path):
-                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=1777")
+        for path in private_dirs(expose):
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=1777")
         if "uid" in features:
             _expose(expose)
 

@@ -47,44 +47,46 @@ def main(features: list, uid: int | None, expose: list[str], request_fd: int, ev
         os.closerange(keep[1] + 1, 1 << 16)
         isolation.enter_namespaces(features, DISK_BYTES, expose)
         if "pidns" not in features:
-            return _serve(features, uid, request_fd, emit, base_dir)
+            return _serve(features, uid, request_fd, emit, base_dir, expose)
         pid = os.fork()
         if pid == 0:
             isolation.die_with_parent(None)
-            os._exit(_serve(features, uid, request_fd, emit, base_dir))
+            os._exit(_serve(features, uid, request_fd, emit, base_dir, expose))
         return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except BaseException as exc:
         emit({"event": "error", "detail": f"{type(exc).__name__}: {exc}"})
         return 1
 
 
-def _serve(features: list, uid: int | None, request_fd: int, emit, base_dir: str | None) -> int:
+def _serve(features: list, uid: int | None, request_fd: int, emit, base_dir: str | None,
+           expose: list[str]) -> int:
     try:
         isolation.enter_pid_namespace(features)
         isolation.become_subreaper()
         if "uid" in features:
             isolation.drop_privileges(uid)
         os.chdir("/")
+        private = isolation.private_dirs(expose) if "mntns" in features else []
         emit({"event": "ready"})
         while True:
             try:
                 request = framing.recv(request_fd)
             except EOFError:
                 return 0
-            workdir = _fresh_workdir(features, base_dir)
+            workdir = _fresh_workdir(features, base_dir, private)
             os.environ.clear()
             os.environ.update(isolation.scrubbed_env(workdir))
             harness.run_tests(request, features, workdir, emit)
             del request
-            _wipe(features, workdir)
+            _wipe(workdir, private)
             emit({"event": "done"})
     except BaseException as exc:
         emit({"event": "error", "detail": f"{type(exc).__name__}: {exc}"})
         return 1
 
 
-def _fresh_workdir(features: list, base_dir: str | None) -> str:
-    if "mntns" in features:
+def _fresh_workdir(features: list, base_dir: str | None, private: list[str]) -> str:
+    if "mntns" in features and any(isolation.NS_WORKDIR.startswith(top + "/") for top in private):
         os.mkdir(isolation.NS_WORKDIR, 0o700)
         return isolation.NS_WORKDIR
     return tempfile.mkdtemp(dir=base_dir)
@@ -101,14 +103,11 @@ def _force_remove(function, path, _exc_info) -> None:
         pass
 
 
-def _wipe(features: list, workdir: str) -> None:
-    """Remove the working directory and, with private tmpfs mounts, everything else written there."""
-    if "mntns" not in features:
+def _wipe(workdir: str, private: list[str]) -> None:
+    """Remove the working directory and everything else written to the private tmpfs mounts."""
+    if os.path.exists(workdir) and not any(workdir.startswith(top + "/") for top in private):
         shutil.rmtree(workdir, onerror=_force_remove)
-        return
-    for top in isolation.PRIVATE_DIRS:
-        if not os.path.isdir(top):
-            continue
+    for top in private:
         for entry in os.scandir(top):
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, onerror=_force_remove)
