@@ -35,6 +35,11 @@ class Verdict:
     answer: str | None = None
 
 
+def binary_verdict(same: bool, detail: str = "", answer: str | None = None) -> Verdict:
+    """All-or-nothing verdict: score 1 and `correct` when `same`, else score 0 and `wrong`."""
+    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, detail, answer)
+
+
 @dataclass(frozen=True)
 class ScoreRequest:
     """One response to score, with everything the verifier needs."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import NO_ANSWER, Verdict, binary_verdict
 from .extract import balanced_spans, literal_or_none, strip_fence, structured_truth, tagged_answer
 
 _ROW_RE = re.compile(r"[\d\s,]+")
@@ -26,7 +26,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     same = grid == truth
     detail = "same grid" if same else (
         "different cells" if _shape(grid) == _shape(truth) else f"shape {_shape(grid)} != {_shape(truth)}")
-    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, detail, str(grid)[:200])
+    return binary_verdict(same, detail, str(grid)[:200])
 
 
 def as_grid(value: Any) -> list[list[int]] | None:

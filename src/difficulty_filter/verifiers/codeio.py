@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import NO_ANSWER, Verdict, binary_verdict
 from .extract import MISSING, balanced_spans, final_text, parse_literal, plain
 
 _KEYS = ("output", "input")
@@ -24,7 +24,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
         if isinstance(value, dict) and key in value:
             answer = plain(value[key])
             same = same_value(answer, expected)
-            return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG,
+            return binary_verdict(same,
                            f"{key} {'matches' if same else 'differs'}", span[:200])
     return Verdict(0.0, NO_ANSWER, f'no JSON object with "{key}"')
 

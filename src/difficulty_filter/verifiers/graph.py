@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import NO_ANSWER, Verdict, binary_verdict
 from .extract import tagged_answer
 
 _SEPARATORS_RE = re.compile(r"[\s,'\"`]|->|→|-|–")
@@ -23,7 +23,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     if not answer:
         return Verdict(0.0, NO_ANSWER, "empty answer")
     same = answer == truth
-    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, "same path" if same else "different path",
+    return binary_verdict(same, "same path" if same else "different path",
                    answer)
 
 

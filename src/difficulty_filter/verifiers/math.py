@@ -26,7 +26,7 @@ from math_verify import parse as mv_parse
 from math_verify import verify as mv_verify
 from sympy import Basic, Float, Mul, Rational, UnevaluatedExpr
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import NO_ANSWER, Verdict, binary_verdict
 from .extract import (MAX_PARSE_CHARS, boxed_answers, final_text, last_boxed, normalize_text, parse_number,
                       unwrap_text)
 
@@ -58,7 +58,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     if not same and label:  # "\textbf{(C)}\ 12": the option letter or the value may be the truth
         same = any(compare(truth, part)[0] for part in label.groups())
         why = "option letter or value matches" if same else why
-    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, why, answer)
+    return binary_verdict(same, why, answer)
 
 
 def truth_text(ground_truth: Any) -> str:

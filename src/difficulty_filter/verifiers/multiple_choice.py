@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import NO_ANSWER, Verdict, binary_verdict
 from .extract import boxes, final_text, unwrap_text
 
 _LETTERS = "A-J"
@@ -34,7 +34,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     if letter is None:
         return Verdict(0.0, NO_ANSWER, "no option letter found")
     same = letter == truth
-    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, f"chose {letter}", letter)
+    return binary_verdict(same, f"chose {letter}", letter)
 
 
 def choice_letter(text: str) -> str | None:

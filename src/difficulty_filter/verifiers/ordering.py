@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import NO_ANSWER, Verdict, binary_verdict
 from .extract import literal_or_none, strip_fence, structured_truth, tagged_answer
 
 _SPLIT_RE = re.compile(r"\s*(?:,|;|\n|>|→|->)\s*")
@@ -24,7 +24,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     if not items:
         return Verdict(0.0, NO_ANSWER, "empty answer", content[:200])
     same = items == [_name(x) for x in truth]
-    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG,
+    return binary_verdict(same,
                    "same order" if same else "different order or names", ", ".join(items))
 
 

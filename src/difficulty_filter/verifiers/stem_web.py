@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict, binary_verdict
 from . import math as math_verifier
 from .extract import final_text, last_boxed, normalize_text, quantities_match
 from .judge import judge
@@ -33,7 +33,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -
     timeout = min(60.0, 0.8 * float(settings.get("timeout", 30)))
     same = judge(question, truth, answer, url=judge_cfg["url"], model=judge_cfg.get("model") or "default",
                  timeout=timeout)
-    return Verdict(1.0 if same else 0.0, CORRECT if same else WRONG, f"judge: {'yes' if same else 'no'}", answer)
+    return binary_verdict(same, f"judge: {'yes' if same else 'no'}", answer)
 
 
 def rule_match(answer: str, truth: str) -> bool:
