@@ -13,7 +13,7 @@ from typing import Mapping
 
 from ..outcomes import (CORRECT, NO_ANSWER, OUTCOMES, TRUNCATED, VERIFIER_ERROR, WRONG, ScoreRequest, ScoreResult,
                         Verdict)
-from .extract import ends_in_open_think
+from .answer_extraction import ends_in_open_think
 from .registry import VERIFIER_VERSIONS, Route, resolve
 
 __all__ = ["VERIFIER_VERSIONS", "Route", "grade", "resolve", "verdict_result"]

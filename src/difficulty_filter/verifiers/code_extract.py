@@ -13,21 +13,12 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+#.-]*)[^\n`]*\n(.*?)(?:```|\Z)", re.DOTALL)
+from .answer_extraction import final_text
+from .literals import fenced_blocks
+
 PYTHON_TAGS = {"python", "py", "python3", "py3"}
 _BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
-
-
-def final_text(response: str) -> str:
-    """The part after the last `</think>` (the whole response when there is none)."""
-    return response.rsplit("</think>", 1)[-1]
-
-
-def fenced_blocks(text: str) -> list[tuple[str, str]]:
-    """(lowercased tag, body) of every fenced block, in order."""
-    return [(m.group(1).lower(), m.group(2)) for m in _FENCE.finditer(text)]
 
 
 def parse(code: str) -> ast.Module | None:
@@ -87,7 +78,7 @@ def extract_program(response: str, needed: set[str] = frozenset()) -> str | None
     `needed`: names the tests use (from `needed_names`); empty means stdin/stdout tests.
     """
     candidates = []  # (body, tree or None)
-    for tag, body in fenced_blocks(final_text(response)):
+    for tag, body in fenced_blocks(final_text(response), unclosed=True):
         tree = parse(body)
         if tag in PYTHON_TAGS and (tree is None or tree.body) or tag == "" and tree and _is_program(tree):
             candidates.append((body, tree))

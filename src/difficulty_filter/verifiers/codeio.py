@@ -11,7 +11,8 @@ import math
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
-from .extract import MISSING, balanced_spans, final_text, parse_literal, plain
+from .answer_extraction import final_text
+from .literals import MISSING, balanced_spans, parse_literal, plain
 
 _KEYS = ("output", "input")
 

@@ -15,8 +15,10 @@ from ..outcomes import NO_ANSWER, VERIFIER_ERROR, WRONG, Verdict
 from ..sandbox.executor import run_tests
 from ..sandbox.limits import code_settings
 from ..sandbox.suite import TestSuite
-from .code_extract import PYTHON_TAGS, fenced_blocks, final_text, parse
+from .answer_extraction import final_text
+from .code_extract import PYTHON_TAGS, parse
 from .codegen import verdict_of
+from .literals import fenced_blocks
 
 SHAPE = "assert f(<literals>) == <literal>"
 
@@ -59,7 +61,7 @@ def extract_assertion(response: str) -> tuple[str | None, str]:
     """(normalised assertion, "") or (None, why there is none)."""
     text = final_text(response)
     asserts: list[ast.Assert] = []
-    for tag, body in reversed(fenced_blocks(text)):
+    for tag, body in reversed(fenced_blocks(text, unclosed=True)):
         if tag in PYTHON_TAGS or tag == "":
             asserts = _asserts_in(body)
             if asserts:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
-from .extract import tagged_answer
+from .answer_extraction import tagged_answer
 
 _SEPARATORS_RE = re.compile(r"[\s,'\"`]|->|→|-|–")
 

@@ -27,8 +27,9 @@ from math_verify import verify as mv_verify
 from sympy import Basic, Float, Mul, Rational, UnevaluatedExpr
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
-from .extract import (MAX_PARSE_CHARS, boxed_answers, final_text, last_boxed, normalize_text, parse_number,
-                      unwrap_text)
+from .answer_extraction import MAX_PARSE_CHARS, boxed_answers, final_text, last_boxed
+from .quantities import parse_number
+from .text_forms import normalize_text, unwrap_text
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)  # "timeout disabled" warnings: the pool times us
 

@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
-from .extract import boxes, final_text, unwrap_text
+from .answer_extraction import boxes, final_text
+from .text_forms import unwrap_text
 
 _LETTERS = "A-J"
 #: A box holding just a letter, optionally "(C)", "C.", "Option C", "C) Energy".

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
-from .extract import literal_or_none, strip_fence, structured_truth, tagged_answer
+from .answer_extraction import tagged_answer
+from .literals import literal_or_none, strip_fence, structured_truth
 
 _SPLIT_RE = re.compile(r"\s*(?:,|;|\n|>|→|->)\s*")
 _ITEM_NOISE_RE = re.compile(r"^(?:\d+[.)]|[-*•]|and\b)\s*")

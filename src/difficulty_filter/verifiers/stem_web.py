@@ -12,8 +12,10 @@ from typing import Any
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict, binary_verdict
 from . import math as math_verifier
-from .extract import final_text, last_boxed, normalize_text, quantities_match
+from .answer_extraction import final_text, last_boxed
 from .judge import judge
+from .quantities import quantities_match
+from .text_forms import normalize_text
 
 _QUESTION_KEYS = ("question", "original_question", "raw_prompt")
 

@@ -12,7 +12,9 @@ import re
 from typing import Any
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
-from .extract import boxed_answers, final_text, normalize_text, quantities_match
+from .answer_extraction import boxed_answers, final_text
+from .quantities import quantities_match
+from .text_forms import normalize_text
 
 #: Commas that separate items (not thousands separators), semicolons and "and".
 _LIST_SPLIT_RE = re.compile(r"\s*(?:;|,(?!\d{3}(?!\d))|\band\b)\s*")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
-from .extract import balanced_spans, literal_or_none, strip_fence, structured_truth, tagged_answer
+from .answer_extraction import tagged_answer
+from .literals import balanced_spans, literal_or_none, strip_fence, structured_truth
 
 
 def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
