@@ -10,8 +10,13 @@ import polars as pl
 
 from ..atomic import read_metadata
 from ..filtering.annotate import PROVENANCE_KEY
-from .domains import with_domain
+from ..domains import with_domain
 from .tables import with_bucket
+
+
+#: Columns of pass_rates.parquet that files of earlier versions lack (read as null).
+LATER_COLUMNS = {"majority_answer": pl.String, "majority_count": pl.Int64, "majority_share": pl.Float64,
+                 "majority_correct": pl.Boolean}
 
 
 def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.DataFrame:
@@ -24,7 +29,10 @@ def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.
         for dataset, by_model in paths.items()
         for model, path in by_model.items()
     ]
-    return with_bucket(with_domain(pl.concat(frames, how="diagonal_relaxed")))
+    frame = pl.concat(frames, how="diagonal_relaxed")
+    frame = frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in LATER_COLUMNS.items()
+                               if name not in frame.columns)
+    return with_bucket(with_domain(frame))
 
 
 def read_provenance(path: str | os.PathLike) -> dict[str, Any] | None:

@@ -9,13 +9,19 @@ import polars as pl
 
 from ..filtering.filter import BROKEN, MISSING, TOO_EASY, TOO_HARD
 from ..stats.buckets import BUCKET_NAMES, bucket_of
-from .domains import with_domain
+from ..stats.pass_at_k import pass_at_k_name, with_pass_at_k
+from ..stats.wilson import wilson_interval
+from ..domains import with_domain
 
 #: Reasons the filter stage gives for dropping a row, in report order (others found are appended).
 FILTER_REASONS = (TOO_HARD, TOO_EASY, MISSING, BROKEN)
 #: The filter summary's name for kept rows.
 KEPT = "kept"
 STAT_COLUMNS = ("total", "missing", "mean", "median", "std")
+#: Share of prompts whose majority answer over all n samples is correct.
+MAJORITY_VOTE = "maj@n"
+#: Row of the per-bucket sampling table that covers every bucket.
+ALL_BUCKETS = "all"
 
 
 def with_bucket(frame: pl.DataFrame) -> pl.DataFrame:
@@ -37,15 +43,56 @@ def bucket_table(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     )
 
 
-def level_table(frame: pl.DataFrame, levels: Sequence[str], series: str = "model") -> pl.DataFrame:
-    """`bucket_table` per `series` value at each grouping level (a column of `frame`), stacked:
-    columns `series`, `level`, `group`, then the statistics."""
+def usable_ks(frame: pl.DataFrame, ks: Sequence[int]) -> list[int]:
+    """The configured k values that some prompt of `frame` has enough samples for."""
+    most = frame["n"].max() or 0
+    return [k for k in ks if k <= most]
+
+
+def sampling_columns(ks: Sequence[int]) -> list[str]:
+    return [*map(pass_at_k_name, ks), MAJORITY_VOTE, "majority_share"]
+
+
+def sampling_table(frame: pl.DataFrame, keys: Sequence[str], ks: Sequence[int]) -> pl.DataFrame:
+    """Per group of `keys`, over prompts with graded samples: `prompts`, `responses`, the pooled pass rate of
+    all responses with its Wilson interval, mean pass@k (of prompts with at least k samples), maj@n and the
+    mean share of the majority answer (prompts without any answer count as a wrong vote, share 0)."""
+    graded = with_pass_at_k(frame.filter(pl.col("n") > 0), ks)
+    table = graded.group_by(keys).agg(
+        prompts=pl.len().cast(pl.Int64), responses=pl.col("n").sum().cast(pl.Int64),
+        passed=pl.col("n_passed").sum().cast(pl.Int64),
+        **{pass_at_k_name(k): pl.col(pass_at_k_name(k)).mean() for k in ks},
+        **{MAJORITY_VOTE: pl.col("majority_correct").fill_null(False).cast(pl.Float64).mean(),
+           "majority_share": pl.col("majority_share").fill_null(0.0).mean()})
+    bounds = [wilson_interval(k, n) for k, n in zip(table["passed"], table["responses"])]
+    return table.select(
+        *keys, "prompts", "responses", (pl.col("passed") / pl.col("responses")).alias("pass_rate"),
+        pl.Series("wilson_low", [b[0] for b in bounds], dtype=pl.Float64),
+        pl.Series("wilson_high", [b[1] for b in bounds], dtype=pl.Float64),
+        *sampling_columns(ks)).sort(keys)
+
+
+def bucket_sampling_table(frame: pl.DataFrame, ks: Sequence[int], series: str = "model") -> pl.DataFrame:
+    """`sampling_table` per `series` value and difficulty bucket, buckets in order, then an `all` row."""
+    everything = frame.with_columns(bucket=pl.lit(ALL_BUCKETS))
+    order = {name: i for i, name in enumerate((*BUCKET_NAMES, ALL_BUCKETS))}
+    table = sampling_table(pl.concat([frame, everything], how="vertical_relaxed"), [series, "bucket"], ks)
+    return table.sort(pl.col(series), pl.col("bucket").replace_strict(order, return_dtype=pl.Int64))
+
+
+def level_table(frame: pl.DataFrame, levels: Sequence[str], ks: Sequence[int] = (),
+                series: str = "model") -> pl.DataFrame:
+    """`bucket_table` per `series` value at each grouping level (a column of `frame`), stacked: columns
+    `series`, `level`, `group`, the statistics, the bucket counts, then pass@k for `ks`, maj@n and the mean
+    majority share (see `sampling_table`)."""
     parts = [
-        bucket_table(frame, [series, level]).rename({level: "group"})
+        bucket_table(frame, [series, level])
+        .join(sampling_table(frame, [series, level], ks), on=[series, level], how="left", nulls_equal=True)
+        .rename({level: "group"})
         .with_columns(pl.col("group").cast(pl.String), level=pl.lit(level))
         for level in levels
     ]
-    return pl.concat(parts).select(series, "level", "group", *STAT_COLUMNS, *BUCKET_NAMES)
+    return pl.concat(parts).select(series, "level", "group", *STAT_COLUMNS, *BUCKET_NAMES, *sampling_columns(ks))
 
 
 def values_table(values: dict[str, Sequence[float | None]], label: str = "dataset") -> pl.DataFrame:

@@ -7,7 +7,8 @@ from typing import Sequence
 
 import polars as pl
 
-from ..outcomes import INFRA_OUTCOMES, OUTCOMES, WRONG
+from ..outcomes import INFRA_OUTCOMES, OUTCOMES
+from .majority_vote import majority_votes, top_wrong_answers
 from .wilson import wilson_interval
 
 
@@ -24,7 +25,8 @@ def read_rewards(paths: Sequence[str | Path]) -> pl.DataFrame:
 
 
 def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.DataFrame:
-    """One row per prompt: counts per outcome, pass rates, Wilson interval, lengths, top wrong answer."""
+    """One row per prompt: counts per outcome, pass rates, Wilson interval, lengths, top wrong answer,
+    majority answer (`majority_answer`, `majority_count`, `majority_share` of n, `majority_correct`)."""
     scored = pl.col("sample_index") >= 0
     counts = [(scored & (pl.col("outcome") == o)).sum().cast(pl.Int64).alias(f"n_{o}") for o in OUTCOMES]
     table = rewards.group_by("row_index", maintain_order=True).agg(
@@ -51,20 +53,13 @@ def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.
         pl.Series("wilson_low", [b[0] for b in bounds], dtype=pl.Float64),
         pl.Series("wilson_high", [b[1] for b in bounds], dtype=pl.Float64),
     )
-    return table.join(_top_wrong_answers(rewards), on="row_index", how="left")
+    table = table.join(top_wrong_answers(rewards), on="row_index", how="left")
+    table = table.join(majority_votes(rewards), on="row_index", how="left")
+    return table.with_columns(_ratio(pl.col("majority_count"), pl.col("n")).alias("majority_share"))
 
 
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return pl.when(den > 0).then(num / den).otherwise(None)
-
-
-def _top_wrong_answers(rewards: pl.DataFrame) -> pl.DataFrame:
-    wrong = rewards.filter((pl.col("outcome") == WRONG) & pl.col("answer").is_not_null())
-    top = (wrong.group_by("row_index", "answer").len()
-           .sort(["row_index", "len", "answer"], descending=[False, True, False])
-           .group_by("row_index", maintain_order=True).first())
-    return top.select("row_index", pl.col("answer").alias("top_wrong_answer"),
-                      pl.col("len").cast(pl.Int64).alias("top_wrong_count"))
 
 
 def idx_to_passrate(table: pl.DataFrame) -> dict[str, float | None]:
