@@ -4,7 +4,7 @@ import random
 
 from difficulty_filter.adaptive import Side, StopRule, Tally, cascade_order
 from difficulty_filter.adaptive.cascade import dropped_by, model_sides, upstream
-from difficulty_filter.filtering.filter import decide
+from difficulty_filter.filtering.decisions import decide
 
 SEED_SIDES = {"low": ("strong", 1e-5), "high": ("weak", 0.9)}
 

@@ -8,7 +8,7 @@ import pytest
 
 from difficulty_filter.adaptive import DROP, KEEP, Side, StopRule, Tally
 from difficulty_filter.adaptive.record import EXACT
-from difficulty_filter.filtering.filter import decide
+from difficulty_filter.filtering.decisions import decide
 
 LOWS = (None, 0.0, 1e-5, 0.1, 0.25, 0.5)
 HIGHS = (None, 0.5, 0.75, 0.9, 1.0)
