@@ -1,27 +1,16 @@
 # annotate: original rows + pass-rate columns; filter: drop too-hard / too-easy rows, with reasons.
 
 
-def provenance(wildcards):
-    """How the numbers were made; recorded in annotated/filtered Parquet metadata and the summary."""
-    from difficulty_filter.verifiers.registry import VERIFIER_VERSIONS
-
-    models = {m: {k: model_cfg(m).get(k) for k in ("path", "revision", "dtype", "engine")} for m in MODELS}
-    return {"package": difficulty_filter.__version__, "models": models, "sampling": config["sampling"],
-            "prompts": config["prompts"], "reward": config["reward"], "verifiers": VERIFIER_VERSIONS}
-
-
 rule annotate:
     input:
-        dataset=lambda w: config["datasets"][w.dataset],
+        dataset=dataset_path,
+        row_index=row_index_path("{dataset}"),
         pass_rates=[pass_rates_path("{dataset}", m) for m in MODELS],
-        reference_check=RESULTS + "/{dataset}/reference_check.parquet",
+        reference_check=reference_check_path("{dataset}"),
     output:
-        RESULTS + "/{dataset}/annotated.parquet",
+        annotated_path("{dataset}"),
     params:
-        models=MODELS,
-        low_model=FILTER_MODELS["low"],
-        high_model=FILTER_MODELS["high"],
-        provenance=provenance,
+        triggers=annotate_params,
     localrule: True
     log:
         "logs/annotate/{dataset}.log",
@@ -35,15 +24,13 @@ rule annotate:
 
 rule filter:
     input:
-        RESULTS + "/{dataset}/annotated.parquet",
+        annotated_path("{dataset}"),
     output:
-        filtered=RESULTS + "/{dataset}/filtered.parquet",
-        decisions=RESULTS + "/{dataset}/filter_decisions.parquet",
-        summary=RESULTS + "/{dataset}/filter_summary.json",
+        filtered=filtered_path("{dataset}"),
+        decisions=filter_decisions_path("{dataset}"),
+        summary=filter_summary_path("{dataset}"),
     params:
-        low_thresh=(FILTER.get("low") or {}).get("threshold"),
-        high_thresh=(FILTER.get("high") or {}).get("threshold"),
-        drop_broken_tests=FILTER["drop_broken_tests"],
+        triggers=filter_params,
     localrule: True
     log:
         "logs/filter/{dataset}.log",

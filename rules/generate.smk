@@ -1,22 +1,23 @@
-# generate: one job per shard of K consecutive batches; the model is loaded once per job.
+# generate: one job per shard of K batches; the model is loaded once per job. Its params are the settings
+# that change the text, so engine, parallelism, memory and server changes never regenerate.
 
 
 rule generate:
     input:
-        dataset=lambda w: config["datasets"][w.dataset],
+        dataset=dataset_path,
+        # checked before any GPU time; a rebuilt index (e.g. new filter.key_by) does not change the text
+        row_index=ancient(row_index_path("{dataset}")),
         model=model_inputs,
     output:
-        expand(RESULTS + "/{{dataset}}/{{model}}/generations/batch_s{{shard}}_p{part}.parquet", part=PARTS),
+        expand(generation_path("{{dataset}}", "{{model}}", "s{{shard}}_p{part}"), part=PARTS),
     params:
-        parts=lambda w: [batch_rows(w.dataset, f"s{w.shard}_p{p}") for p in PARTS],
-        generation=generation_params,
-        cache_dir=lambda w: f"{RESULTS}/.cache/generations/{w.dataset}/{w.model}",
-        gpu_lock_dir=f"{RESULTS}/.gpu_locks",
-    threads: lambda w: workflow.cores if model_cfg(w.model)["gpus_per_job"] == 0 else 4
+        parts=shard_parts,
+        triggers=generate_params,
+    threads: generate_threads
     resources:
-        gpu=lambda w: model_cfg(w.model)["gpus_per_job"],
-        mem_mb=lambda w: model_cfg(w.model)["slurm"].get("mem_mb", 32000),
-        runtime=lambda w: model_cfg(w.model)["slurm"].get("runtime", 240),
+        gpu=gpus_of,
+        mem_mb=model_slurm("mem_mb", 32000),
+        runtime=model_slurm("runtime", 240),
     log:
         "logs/generate/{dataset}/{model}/s{shard}.log",
     benchmark:

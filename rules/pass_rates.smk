@@ -1,16 +1,15 @@
-# pass_rates: per dataset x model, one row per prompt, plus the original's idx_to_passrate.json.
+# pass_rates: per dataset x model, one row per prompt (ids from the row index), plus idx_to_passrate.json.
 
 
 rule pass_rates:
     input:
-        lambda w: [reward_path(w.dataset, w.model, b) for b in batch_names(w.dataset)],
+        rewards=reward_batches,
+        row_index=row_index_path("{dataset}"),
     output:
-        table=RESULTS + "/{dataset}/{model}/pass_rates.parquet",
-        idx_map=RESULTS + "/{dataset}/{model}/idx_to_passrate.json",
+        table=pass_rates_path("{dataset}", "{model}"),
+        idx_map=idx_map_path("{dataset}", "{model}"),
     params:
-        exclude_infra_errors=config["reward"]["exclude_infra_errors"],
-        key_by=FILTER["key_by"],
-        package=difficulty_filter.__version__,
+        triggers=pass_rates_params,
     localrule: True
     log:
         "logs/pass_rates/{dataset}/{model}.log",

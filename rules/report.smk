@@ -1,50 +1,9 @@
-# analyze: per dataset, difficulty tables, health notes and plots for every model.
-# analyze_combined: one model over every dataset (the original's `analyze --datasets ... --save_combined`).
+# report_dataset: per dataset, difficulty tables, health notes and plots for every model.
+# report_combined: one model over every dataset (the original's `analyze --datasets ... --save_combined`).
 # Outputs wrapped in report() make up `snakemake --report report.html`.
-from difficulty_filter.report.analyze import pair_of
-
-# (low, high) models of the bucket matrix and heatmap; None leaves both outputs out.
-REPORT_PAIR = pair_of(FILTER_MODELS, MODELS)
 
 
-def dataset_report(name, caption, subcategory, label):
-    """An output of rule analyze, shown in the HTML report under the dataset's name."""
-    return report(
-        f"{RESULTS}/{{dataset}}/report/{name}",
-        caption=f"../report/{caption}.rst",
-        category="{dataset}",
-        subcategory=subcategory,
-        labels={"content": label},
-    )
-
-
-def combined_report(name, caption, label):
-    """An output of rule analyze_combined, shown in the HTML report under "All datasets"."""
-    return report(
-        f"{RESULTS}/combined/{{model}}/{name}",
-        caption=f"../report/{caption}.rst",
-        category="All datasets",
-        subcategory="{model}",
-        labels={"content": label},
-    )
-
-
-PAIR_OUTPUTS = (
-    {
-        "matrix": dataset_report("pair_matrix.tsv", "pair_matrix", "Tables", "low vs high model buckets"),
-        "heatmap": dataset_report("pair_heatmap.png", "pair_matrix", "Plots", "low vs high model buckets"),
-    }
-    if REPORT_PAIR
-    else {}
-)
-
-
-def report_targets():
-    """Every output of rules analyze and analyze_combined (for rule all; call it after this file is included)."""
-    return expand(rules.analyze.output, dataset=DATASETS) + expand(rules.analyze_combined.output, model=MODELS)
-
-
-rule analyze:
+rule report_dataset:
     input:
         pass_rates=[pass_rates_path("{dataset}", m) for m in MODELS],
         annotated=annotated_path("{dataset}"),
@@ -61,24 +20,21 @@ rule analyze:
         lengths=dataset_report("length_vs_pass_rate.png", "length_vs_pass_rate", "Plots", "response length"),
         outcomes=dataset_report("outcome_shares.png", "outcome_shares", "Plots", "outcome shares"),
         filter_effect=dataset_report("filter_effect.png", "filter", "Plots", "filter: kept and dropped"),
-        **PAIR_OUTPUTS,
+        **pair_outputs(),
     params:
-        models=MODELS,
-        pair=REPORT_PAIR,
-        report=config["report"],
-        package=difficulty_filter.__version__,
+        triggers=report_params,
     localrule: True
     log:
-        "logs/analyze/{dataset}.log",
+        "logs/report_dataset/{dataset}.log",
     benchmark:
-        "benchmarks/runs/analyze/{dataset}.tsv"
+        "benchmarks/runs/report_dataset/{dataset}.tsv"
     conda:
         "../envs/core.yaml"
     script:
-        "../scripts/analyze.py"
+        "../scripts/report.py"
 
 
-rule analyze_combined:
+rule report_combined:
     input:
         pass_rates=[pass_rates_path(d, "{model}") for d in DATASETS],
     output:
@@ -89,14 +45,13 @@ rule analyze_combined:
         bucket_shares=combined_report("bucket_shares.png", "combined", "buckets per dataset"),
         mapping=f"{RESULTS}/combined/{{model}}_combined.json",
     params:
-        datasets=DATASETS,
-        package=difficulty_filter.__version__,
+        triggers=report_params,
     localrule: True
     log:
-        "logs/analyze_combined/{model}.log",
+        "logs/report_combined/{model}.log",
     benchmark:
-        "benchmarks/runs/analyze_combined/{model}.tsv"
+        "benchmarks/runs/report_combined/{model}.tsv"
     conda:
         "../envs/core.yaml"
     script:
-        "../scripts/analyze.py"
+        "../scripts/report.py"

@@ -1,16 +1,18 @@
 # reward: one CPU job per batch; `snakemake -R reward` rescores from the stored generations.
+# reference_check: each codegen row's own reference solution, graded like a response.
 
 
 rule reward:
     input:
-        generations=RESULTS + "/{dataset}/{model}/generations/batch_s{shard}_p{part}.parquet",
-        dataset=lambda w: config["datasets"][w.dataset],
+        generations=generation_path("{dataset}", "{model}", "s{shard}_p{part}"),
+        dataset=dataset_path,
+        row_index=ancient(row_index_path("{dataset}")),
     output:
-        RESULTS + "/{dataset}/{model}/rewards/batch_s{shard}_p{part}.parquet",
+        reward_path("{dataset}", "{model}", "s{shard}_p{part}"),
     params:
         rows=lambda w: batch_rows(w.dataset, f"s{w.shard}_p{w.part}"),
-        scoring=reward_params,
-    threads: config["reward"]["workers"]
+        triggers=reward_params,
+    threads: SETTINGS.reward.workers
     resources:
         mem_mb=8000,
         runtime=60,
@@ -26,12 +28,13 @@ rule reward:
 
 rule reference_check:
     input:
-        dataset=lambda w: config["datasets"][w.dataset],
+        dataset=dataset_path,
+        row_index=row_index_path("{dataset}"),
     output:
-        RESULTS + "/{dataset}/reference_check.parquet",
+        reference_check_path("{dataset}"),
     params:
-        scoring=reward_params,
-    threads: config["reward"]["workers"]
+        triggers=reference_check_params,
+    threads: SETTINGS.reward.workers
     resources:
         mem_mb=8000,
         runtime=60,

@@ -3,11 +3,15 @@
 import logging
 
 from difficulty_filter.filtering.stage import annotate_dataset
+from difficulty_filter.index import read_index
+from difficulty_filter.provenance import provenance
+from difficulty_filter.workflow import job_settings
 
 if __name__ == "__main__":
     logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
-    pass_rates = dict(zip(snakemake.params.models, snakemake.input.pass_rates))
-    table = annotate_dataset(snakemake.input.dataset, pass_rates, snakemake.params.low_model,
-                             snakemake.params.high_model, snakemake.input.reference_check, snakemake.output[0],
-                             snakemake.params.provenance)
+    settings = job_settings(snakemake)
+    pass_rates = dict(zip(settings.models, snakemake.input.pass_rates))
+    table = annotate_dataset(snakemake.input.dataset, read_index(snakemake.input.row_index).n_rows, pass_rates,
+                             settings.filter, snakemake.input.reference_check, snakemake.output[0],
+                             provenance(settings))
     logging.info("annotated %d rows", table.num_rows)

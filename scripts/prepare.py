@@ -9,7 +9,7 @@ from difficulty_filter.prepare.run import Settings, prepare
 
 if __name__ == "__main__":
     logging.basicConfig(filename=snakemake.log[0], level=logging.INFO)
-    options = snakemake.params.settings
+    options = snakemake.params.triggers
     length_filter = None if options["max_prompt_tokens"] is None else PromptLengthFilter(
         options["tokenizer"], options["max_prompt_tokens"], chat_template_kwargs=options["chat_template_kwargs"])
     out = Path(snakemake.output[0])

@@ -2,11 +2,13 @@
 
 import logging
 
-from difficulty_filter.sandbox.reference import write_reference_check
+from difficulty_filter.index import read_index
+from difficulty_filter.scoring.reference_check import write_reference_check
+from difficulty_filter.workflow import job_settings
 
 if __name__ == "__main__":
     logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    reward = snakemake.params.scoring["reward"]
-    summary = write_reference_check(snakemake.input.dataset, snakemake.output[0], reward["code"])
+    index = read_index(snakemake.input.row_index).table
+    summary = write_reference_check(snakemake.input.dataset, index, snakemake.output[0], job_settings(snakemake).reward)
     logging.getLogger("reference_check").info("%s", summary)

@@ -1,9 +1,11 @@
-"""Domain of a data_source: the prefix before `__`, with the original's unprefixed names mapped."""
+"""Domains: the six of the original (its prepare step's folders) and the domain of a data_source."""
 
 from __future__ import annotations
 
 import polars as pl
 
+#: The original's domains, in its order.
+DOMAINS = ("math", "codegen", "simulation", "logic", "table", "stem")
 #: Unprefixed data_source names (the original's logic puzzles and WebInstruct) -> domain.
 UNPREFIXED = (("zebra_puzzle", "logic"), ("ordering_puzzle", "logic"), ("graph", "logic"), ("stem_web", "stem"))
 OTHER = "other"

@@ -5,7 +5,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from difficulty_filter.filtering import filter as f
+from difficulty_filter.filtering import decisions as f
 from difficulty_filter.filtering.stage import annotate_from_json, filter_annotated, filter_table
 
 from ..conftest import verl_row

@@ -21,7 +21,7 @@ def add_parser(sub, name):
 
 
 def run(args) -> int:
-    from ..filtering import filter as decide_filter
+    from ..filtering import decisions
     from ..filtering.stage import annotate_from_json, filter_annotated
 
     out_dir = Path(args.parquet_out_dir)
@@ -30,7 +30,7 @@ def run(args) -> int:
     if args.low_json or args.high_json:
         source = out_dir / f".{stem}_pr.parquet"
         annotate_from_json(args.parquet_in, source, args.low_json, args.high_json, args.key_by)
-    out = out_dir / f"{stem}{decide_filter.threshold_suffix(args.low_thresh, args.high_thresh)}.parquet"
+    out = out_dir / f"{stem}{decisions.threshold_suffix(args.low_thresh, args.high_thresh)}.parquet"
     try:
         summary = filter_annotated(source, out, out.with_suffix(".summary.json"), args.low_thresh,
                                    args.high_thresh, args.drop_broken_tests)

@@ -8,7 +8,8 @@ from typing import Sequence
 
 import polars as pl
 
-from ..dataset import DatasetError, row_id
+from ..dataset import DatasetError
+from ..index import row_id
 
 
 def by_position(pass_rates: pl.DataFrame, n_rows: int, column: str = "pass_rate") -> list:
@@ -42,7 +43,10 @@ def by_json_keys(mapping: dict[str, float], data_sources: Sequence[str], extra_i
     """
     values = []
     for position, (source, info) in enumerate(zip(data_sources, extra_infos)):
-        rid = row_id(info, position, key_by, path)
+        rid = row_id(info, position, key_by)
+        if rid is None:
+            raise DatasetError(path, position, "extra_info", "no row id (none of index, idx, id is set); "
+                                                             "use --key-by position")
         for key in (f"{source}_{rid}", rid):
             if key in mapping:
                 values.append(mapping[key])
@@ -50,14 +54,3 @@ def by_json_keys(mapping: dict[str, float], data_sources: Sequence[str], extra_i
         else:
             values.append(None)
     return values
-
-
-def require_unique_ids(data_sources: Sequence[str], extra_infos: Sequence, path: str | Path,
-                       key_by: str = "id") -> None:
-    seen: dict[str, int] = {}
-    for position, (source, info) in enumerate(zip(data_sources, extra_infos)):
-        key = f"{source}_{row_id(info, position, key_by, path)}"
-        if key in seen:
-            raise DatasetError(path, position, "extra_info",
-                               f"id key {key!r} repeats row {seen[key]}; set filter.key_by: position")
-        seen[key] = position

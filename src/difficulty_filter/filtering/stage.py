@@ -10,16 +10,28 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import atomic, dataset
-from . import annotate, filter as decide_filter, lookup
+from ..settings import FilterSettings
+from . import annotate, decisions, lookup
 
 
-def annotate_dataset(dataset_path: str | Path, pass_rate_paths: Mapping[str, str | Path], low_model: str | None,
-                     high_model: str | None, reference_check_path: str | Path | None, out_path: str | Path,
+def annotate_triggers(models: list[str], filter_settings: FilterSettings) -> dict:
+    """Settings that change the annotated table (besides its inputs): the models and the low/high sides."""
+    return {"models": list(models), "low": filter_settings.model_of("low"), "high": filter_settings.model_of("high")}
+
+
+def filter_triggers(filter_settings: FilterSettings) -> dict:
+    """Settings that change the filter's decisions."""
+    low, high = filter_settings.low, filter_settings.high
+    return {"low_thresh": low.threshold if low else None, "high_thresh": high.threshold if high else None,
+            "drop_broken_tests": filter_settings.drop_broken_tests}
+
+
+def annotate_dataset(dataset_path: str | Path, n_rows: int, pass_rate_paths: Mapping[str, str | Path],
+                     filter_settings: FilterSettings, reference_check_path: str | Path | None, out_path: str | Path,
                      provenance: dict) -> pa.Table:
     """Original rows + `<model>_pass_rate`/`<model>_difficulty` + low/high_pass_rate + broken_tests."""
-    n_rows = dataset.num_rows(dataset_path)
     rates = {m: lookup.by_position(pl.read_parquet(p), n_rows) for m, p in pass_rate_paths.items()}
-    columns = annotate.pass_rate_columns(rates, low_model, high_model)
+    columns = annotate.pass_rate_columns(rates, filter_settings.model_of("low"), filter_settings.model_of("high"))
     if reference_check_path:
         reference = pl.read_parquet(reference_check_path).to_dicts()
         columns["broken_tests"] = annotate.broken_tests_column(reference, n_rows)
@@ -54,9 +66,9 @@ def filter_table(table: pa.Table, low_thresh: float | None, high_thresh: float |
         raise ValueError("filter.low is configured but the table has no low_pass_rate column")
     if high_thresh is not None and high is None:
         raise ValueError("filter.high is configured but the table has no high_pass_rate column")
-    reasons = decide_filter.decide(low, high, low_thresh, high_thresh, column("broken_tests"), drop_broken_tests)
+    reasons = decisions.decide(low, high, low_thresh, high_thresh, column("broken_tests"), drop_broken_tests)
     keep = pa.array([r is None for r in reasons])
-    summary = decide_filter.summarize(reasons, column("data_source"))
+    summary = decisions.summarize(reasons, column("data_source"))
     summary["thresholds"] = {"low_thresh": low_thresh, "high_thresh": high_thresh,
                              "drop_broken_tests": drop_broken_tests}
     return table.filter(keep), reasons, summary
@@ -73,11 +85,11 @@ def filter_annotated(annotated_path: str | Path, filtered_out: str | Path, summa
     summary["provenance"] = provenance
     atomic.write_parquet(filtered_out, kept, {annotate.PROVENANCE_KEY: provenance})
     if decisions_out:
-        decisions = pa.table({"row_index": pa.array(range(len(reasons)), pa.int64()),
+        per_row = pa.table({"row_index": pa.array(range(len(reasons)), pa.int64()),
                               "data_source": table.column("data_source"),
                               "kept": pa.array([r is None for r in reasons]),
                               "filter_reason": pa.array(reasons, pa.string())})
-        atomic.write_parquet(decisions_out, decisions)
+        atomic.write_parquet(decisions_out, per_row)
     atomic.write_json(summary_out, summary)
     return summary
 

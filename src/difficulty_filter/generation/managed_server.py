@@ -22,6 +22,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..settings import ModelSettings
 from .settings import engine_args
 
 log = logging.getLogger(__name__)
@@ -39,23 +40,23 @@ def _flag(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-def server_command(model_cfg: dict, port: int, seed: int, host: str = "127.0.0.1") -> list[str]:
-    """`python -m vllm.entrypoints.openai.api_server ...` for a `models.<name>` config section."""
-    cmd = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model_cfg["path"],
+def server_command(model: ModelSettings, port: int, seed: int, host: str = "127.0.0.1") -> list[str]:
+    """`python -m vllm.entrypoints.openai.api_server ...` for a model's settings."""
+    cmd = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model.path,
            "--host", host, "--port", str(port), "--seed", str(seed),
-           "--dtype", model_cfg.get("dtype", "auto"),
-           "--tensor-parallel-size", str(model_cfg.get("tensor_parallel_size", 1)),
-           "--data-parallel-size", str(model_cfg.get("data_parallel_size", 1)),
-           "--gpu-memory-utilization", str(model_cfg.get("gpu_memory_utilization", 0.9)),
+           "--dtype", model.dtype,
+           "--tensor-parallel-size", str(model.tensor_parallel_size),
+           "--data-parallel-size", str(model.data_parallel_size),
+           "--gpu-memory-utilization", str(model.gpu_memory_utilization),
            # sampling defaults come from the request alone, exactly as in the offline engine
            "--generation-config", "vllm"]
     for key in ("tokenizer", "revision", "max_model_len"):
-        if model_cfg.get(key) is not None:
-            cmd += [_flag(key), str(model_cfg[key])]
+        if getattr(model, key) is not None:
+            cmd += [_flag(key), str(getattr(model, key))]
     for key in ("enable_expert_parallel", "enforce_eager", "trust_remote_code"):
-        if model_cfg.get(key):
+        if getattr(model, key):
             cmd.append(_flag(key))
-    for key, value in engine_args(model_cfg).items():
+    for key, value in engine_args(model).items():
         if value is True:
             cmd.append(_flag(key))
         elif value is False:
@@ -136,12 +137,12 @@ def _sigterm_raises() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def managed_server(model_cfg: dict, seed: int, command: list[str] | None = None, port: int | None = None,
+def managed_server(model: ModelSettings, seed: int, command: list[str] | None = None, port: int | None = None,
                    stop_grace_seconds: float = 30.0) -> Iterator[ManagedServer]:
     """Start the server (or `command`, for tests) on a free local port; yield once /health answers."""
     port = port or free_port()
-    cmd = command or server_command(model_cfg, port, seed)
-    startup_timeout = (model_cfg.get("server") or {}).get("startup_timeout", 900)
+    cmd = command or server_command(model, port, seed)
+    startup_timeout = model.server.startup_timeout
     with _sigterm_raises():
         log.info("starting vLLM server: %s", " ".join(cmd))
         server = ManagedServer(subprocess.Popen(cmd, preexec_fn=_child_setup), f"http://127.0.0.1:{port}")

@@ -5,41 +5,39 @@ from __future__ import annotations
 import logging
 from typing import Iterator, Sequence
 
+from ..settings import ModelSettings, SamplingSettings
 from .records import Sample, finish_reason
 from .settings import Request, engine_args, sampling_fields
 
 log = logging.getLogger(__name__)
 
 
-def llm_kwargs(model_cfg: dict, seed: int) -> dict:
-    """Keyword arguments of `vllm.LLM` from a `models.<name>` config section."""
-    if model_cfg.get("data_parallel_size", 1) > 1:
-        raise ValueError("data_parallel_size > 1 needs engine: server (a managed server runs the replicas); "
-                         "with engine: offline use more generate jobs instead")
+def llm_kwargs(model: ModelSettings, seed: int) -> dict:
+    """Keyword arguments of `vllm.LLM` (data-parallel replicas need a managed server; config refuses them here)."""
     kwargs = {
-        "model": model_cfg["path"],
-        "tokenizer": model_cfg.get("tokenizer"),
-        "revision": model_cfg.get("revision"),
-        "dtype": model_cfg.get("dtype", "auto"),
-        "max_model_len": model_cfg.get("max_model_len"),
-        "tensor_parallel_size": model_cfg.get("tensor_parallel_size", 1),
-        "enable_expert_parallel": model_cfg.get("enable_expert_parallel", False),
-        "gpu_memory_utilization": model_cfg.get("gpu_memory_utilization", 0.9),
-        "enforce_eager": model_cfg.get("enforce_eager", False),
-        "trust_remote_code": model_cfg.get("trust_remote_code", False),
+        "model": model.path,
+        "tokenizer": model.tokenizer,
+        "revision": model.revision,
+        "dtype": model.dtype,
+        "max_model_len": model.max_model_len,
+        "tensor_parallel_size": model.tensor_parallel_size,
+        "enable_expert_parallel": model.enable_expert_parallel,
+        "gpu_memory_utilization": model.gpu_memory_utilization,
+        "enforce_eager": model.enforce_eager,
+        "trust_remote_code": model.trust_remote_code,
         "seed": seed,
     }
-    return {**kwargs, **engine_args(model_cfg)}
+    return {**kwargs, **engine_args(model)}
 
 
 class OfflineEngine:
     """Loads the model once; `generate` streams finished batches while vLLM batches across all of them."""
 
-    def __init__(self, model_cfg: dict, sampling_cfg: dict):
+    def __init__(self, model: ModelSettings, sampling: SamplingSettings):
         from vllm import LLM
 
-        self.fields = sampling_fields(sampling_cfg)
-        self.llm = LLM(**llm_kwargs(model_cfg, sampling_cfg["seed"]))
+        self.fields = sampling_fields(sampling)
+        self.llm = LLM(**llm_kwargs(model, sampling.seed))
 
     def generate(self, batches: Sequence[Sequence[Request]]) -> Iterator[tuple[int, list[list[Sample] | None]]]:
         """Yield (batch number, per-prompt samples) as batches finish; None marks a prompt vLLM rejected."""

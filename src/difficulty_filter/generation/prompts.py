@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..settings import ModelSettings, PromptSettings, SamplingSettings
+
 
 @dataclass(frozen=True)
 class PreparedPrompt:
@@ -23,24 +25,22 @@ class PromptTooLong(ValueError):
         self.tokens, self.limit = tokens, limit
 
 
-def load_tokenizer(model_cfg: dict) -> Any:
+def load_tokenizer(model: ModelSettings) -> Any:
     """The model's own tokenizer (with its chat template), from the local folder or cache."""
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(model_cfg.get("tokenizer") or model_cfg["path"],
-                                         revision=model_cfg.get("revision"),
-                                         trust_remote_code=model_cfg.get("trust_remote_code", False))
+    return AutoTokenizer.from_pretrained(model.tokenizer or model.path, revision=model.revision,
+                                         trust_remote_code=model.trust_remote_code)
 
 
-def prompt_limit(model_cfg: dict, sampling_cfg: dict, prompts_cfg: dict) -> int:
+def prompt_limit(model: ModelSettings, sampling: SamplingSettings, prompts: PromptSettings) -> int:
     """Most prompt tokens allowed: max_prompt_length, and room for max_new_tokens within max_model_len."""
-    limit = prompts_cfg["max_prompt_length"]
-    max_model_len = model_cfg.get("max_model_len")
-    if max_model_len:
-        room = max_model_len - sampling_cfg["max_new_tokens"]
+    limit = prompts.max_prompt_length
+    if model.max_model_len:
+        room = model.max_model_len - sampling.max_new_tokens
         if room < 1:
-            raise ValueError(f"max_model_len={max_model_len} leaves no room for a prompt next to "
-                             f"max_new_tokens={sampling_cfg['max_new_tokens']}")
+            raise ValueError(f"max_model_len={model.max_model_len} leaves no room for a prompt next to "
+                             f"max_new_tokens={sampling.max_new_tokens}")
         limit = min(limit, room)
     return limit
 

@@ -16,7 +16,6 @@ FINISH_REASONS = ("stop", "length", "abort", "prompt_too_long")
 
 SCHEMA = pa.schema([
     ("row_index", pa.int64()),
-    ("row_id", pa.string()),
     ("data_source", pa.string()),
     ("sample_index", pa.int32()),
     ("response", pa.string()),
@@ -47,8 +46,7 @@ def batch_table(rows: Sequence[Row], prompts: Sequence[PreparedPrompt],
     for row, prompt, samples in zip(rows, prompts, results, strict=True):
         entries = list(enumerate(samples)) if samples is not None else [(-1, Sample("", 0, "prompt_too_long"))]
         for j, sample in entries:
-            for name, value in (("row_index", row.index), ("row_id", row.row_id),
-                                ("data_source", row.data_source), ("sample_index", j),
+            for name, value in (("row_index", row.index), ("data_source", row.data_source), ("sample_index", j),
                                 ("response", sample.text), ("response_tokens", sample.tokens),
                                 ("finish_reason", sample.finish_reason),
                                 ("prompt_tokens", prompt.prompt_tokens), ("too_long", prompt.too_long),

@@ -2,7 +2,7 @@
 
 Snakemake deletes a job's declared outputs before it reruns the job; a copy (hard link when possible)
 under `cache_dir/<key[:2]>/<key>.parquet` survives that. Entries live only while their shard is unfinished:
-a shard job that writes all its batches discards them, so a forced rerun regenerates. The key hashes the batch's rows (positions, ids,
+a shard job that writes all its batches discards them, so a forced rerun regenerates. The key hashes the batch's rows (positions,
 sources, messages) and every setting that changes the generated text.
 """
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def batch_key(settings: dict, rows: Sequence[Row]) -> str:
     payload = {"settings": settings,
-               "rows": [[r.index, r.row_id, r.data_source, r.messages] for r in rows]}
+               "rows": [[r.index, r.data_source, r.messages] for r in rows]}
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
 

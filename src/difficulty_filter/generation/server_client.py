@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from http.client import HTTPException
 from typing import Callable, Iterator, Sequence
 
+from ..settings import SamplingSettings, ServerSettings
 from .records import Sample, finish_reason
 from .settings import Request, sampling_fields
 
@@ -45,14 +46,14 @@ def base_url(url: str) -> str:
 
 
 class ServerClient:
-    def __init__(self, urls: Sequence[str], server_cfg: dict, sampling_cfg: dict,
+    def __init__(self, urls: Sequence[str], server: ServerSettings, sampling: SamplingSettings,
                  count_tokens: Callable[[str], int], alive: Callable[[], bool] | None = None,
                  backoff_seconds: float = 0.5, max_backoff_seconds: float = 30.0):
         if not urls:
             raise ValueError("no server URL")
         self.urls = [base_url(u) for u in urls]
-        self.cfg = server_cfg
-        self.fields = {**sampling_fields(sampling_cfg), "min_p": 0.0, "presence_penalty": 0.0,
+        self.server = server
+        self.fields = {**sampling_fields(sampling), "min_p": 0.0, "presence_penalty": 0.0,
                        "frequency_penalty": 0.0, "return_token_ids": True}
         self.count_tokens = count_tokens
         self.alive = alive
@@ -69,16 +70,16 @@ class ServerClient:
 
     def _once(self, url: str, path: str, body: dict | None) -> dict:
         headers = {"Content-Type": "application/json"}
-        if self.cfg.get("api_key"):
-            headers["Authorization"] = f"Bearer {self.cfg['api_key']}"
+        if self.server.api_key:
+            headers["Authorization"] = f"Bearer {self.server.api_key}"
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(url + path, data=data, headers=headers, method="GET" if body is None else "POST")
-        with urllib.request.urlopen(req, timeout=self.cfg.get("request_timeout", 3600)) as resp:
+        with urllib.request.urlopen(req, timeout=self.server.request_timeout) as resp:
             return json.loads(resp.read())
 
     def call(self, path: str, body: dict | None = None) -> dict:
         """One request with retries on transient errors; raises ServerError or PromptRejected."""
-        retries = self.cfg.get("max_retries", 5)
+        retries = self.server.max_retries
         attempt = 0
         while True:
             url = self._url()
@@ -127,7 +128,7 @@ class ServerClient:
         if self.model is None:
             self.connect()
         self._stop.clear()
-        pool = ThreadPoolExecutor(max_workers=self.cfg.get("max_in_flight", 64), thread_name_prefix="vllm-client")
+        pool = ThreadPoolExecutor(max_workers=self.server.max_in_flight, thread_name_prefix="vllm-client")
         try:
             futures: list[list[Future]] = [[pool.submit(self.complete, r) for r in batch] for batch in batches]
             for b, batch in enumerate(futures):

@@ -10,9 +10,10 @@ from ..dataset import DatasetError
 from .engines import open_engine
 from .inputs import Row, read_rows
 from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit, template_ids, truncate
+from ..settings import ModelSettings, PromptSettings, SamplingSettings
 from .records import batch_table, write_batch, write_placeholder
 from .resume_cache import ResumeCache, batch_key
-from .settings import Request, file_metadata, output_settings
+from .settings import Request, file_metadata, triggers
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +26,23 @@ class _Batch:
     prompts: list[PreparedPrompt] = field(default_factory=list)
 
 
-def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: dict, sampling_cfg: dict,
-              prompts_cfg: dict, cache_dir: str, gpu_lock_dir: str | None = None, key_by: str = "id") -> dict:
+def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: ModelSettings,
+              sampling: SamplingSettings, prompts: PromptSettings, cache_dir: str,
+              gpu_lock_dir: str | None = None) -> dict:
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
     Batches found in the resume cache (left by an interrupted run) are reused; the model is loaded only if some
-    batch is left. Once every part is written the shard's cache entries are discarded.
-    `key_by` is `filter.key_by` (`id` or `position`), which decides the `row_id` column. The stats count
+    batch is left. Once every part is written the shard's cache entries are discarded. The stats count
     this call's work: `prompts` and `output_tokens` leave out reused batches.
     """
     started = time.monotonic()
     stats = {"model_loads": 0, "prompts": 0, "output_tokens": 0, "seconds": 0.0, "reused_batches": 0}
     cache = ResumeCache(cache_dir)
-    settings = output_settings(model_cfg, sampling_cfg, prompts_cfg)
+    settings = triggers(model, sampling, prompts)
     todo, keys = [], []
-    for start, stop, out, rows in _part_rows(dataset_path, parts, key_by):
+    for start, stop, out, rows in _part_rows(dataset_path, parts):
         if stop <= start:
-            write_placeholder(out, file_metadata(model_cfg, sampling_cfg, prompts_cfg, None))
+            write_placeholder(out, file_metadata(model, sampling, prompts, None))
             continue
         key = batch_key(settings, rows)
         keys.append(key)
@@ -51,16 +52,16 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: d
         else:
             todo.append(_Batch(rows, out, key))
     if todo:
-        tokenizer = load_tokenizer(model_cfg)
-        _prepare(todo, tokenizer, dataset_path, model_cfg, sampling_cfg, prompts_cfg)
-        seed = sampling_cfg["seed"]
-        requests = [[Request(p.token_ids, seed + r.index) for r, p in zip(b.rows, b.prompts)] for b in todo]
-        with open_engine(model_cfg, sampling_cfg, tokenizer, gpu_lock_dir) as (engine, loads):
+        tokenizer = load_tokenizer(model)
+        _prepare(todo, tokenizer, dataset_path, model, sampling, prompts)
+        requests = [[Request(p.token_ids, sampling.seed + r.index) for r, p in zip(b.rows, b.prompts)]
+                    for b in todo]
+        with open_engine(model, sampling, tokenizer, gpu_lock_dir) as (engine, loads):
             stats["model_loads"] = loads
             for i, results in engine.generate(requests):
                 batch = todo[i]
                 table = batch_table(batch.rows, batch.prompts, results)
-                write_batch(batch.out, table, file_metadata(model_cfg, sampling_cfg, prompts_cfg, batch.key))
+                write_batch(batch.out, table, file_metadata(model, sampling, prompts, batch.key))
                 cache.store(batch.key, batch.out)
                 stats["prompts"] += len(batch.rows)
                 stats["output_tokens"] += sum(table.column("response_tokens").to_pylist())
@@ -71,25 +72,23 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model_cfg: d
     return stats
 
 
-def _part_rows(dataset_path: str, parts: list[tuple[int, int, str]], key_by: str):
+def _part_rows(dataset_path: str, parts: list[tuple[int, int, str]]):
     """(start, stop, out, rows) per part, reading the shard's row range once."""
     real = [(start, stop) for start, stop, _ in parts if stop > start]
     lo, hi = (min(s for s, _ in real), max(e for _, e in real)) if real else (0, 0)
-    rows = read_rows(dataset_path, lo, hi, key_by) if real else []
+    rows = read_rows(dataset_path, lo, hi) if real else []
     for start, stop, out in parts:
         yield start, stop, out, rows[start - lo:stop - lo] if stop > start else []
 
 
-def _prepare(todo: list[_Batch], tokenizer, dataset_path: str, model_cfg: dict, sampling_cfg: dict,
-             prompts_cfg: dict) -> None:
+def _prepare(todo: list[_Batch], tokenizer, dataset_path: str, model: ModelSettings, sampling: SamplingSettings,
+             prompts: PromptSettings) -> None:
     """Template and truncate every prompt before any model is loaded (so `truncation: error` fails fast)."""
-    limit = prompt_limit(model_cfg, sampling_cfg, prompts_cfg)
-    kwargs = model_cfg.get("chat_template_kwargs") or {}
+    limit = prompt_limit(model, sampling, prompts)
     for batch in todo:
         for row in batch.rows:
-            ids = template_ids(tokenizer, row.messages, kwargs)
+            ids = template_ids(tokenizer, row.messages, model.chat_template_kwargs)
             try:
-                batch.prompts.append(truncate(ids, limit, prompts_cfg["max_prompt_length"],
-                                              prompts_cfg["truncation"]))
+                batch.prompts.append(truncate(ids, limit, prompts.max_prompt_length, prompts.truncation))
             except PromptTooLong as exc:
                 raise DatasetError(dataset_path, row.index, "prompt", str(exc)) from None

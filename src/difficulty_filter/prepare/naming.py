@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-DOMAINS = ("math", "codegen", "simulation", "logic", "table", "stem")
+from ..domains import DOMAINS
 
 
 class PrepareError(ValueError):

@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 import polars as pl
 
-from ..filtering.filter import BROKEN, MISSING, TOO_EASY, TOO_HARD
+from ..filtering.decisions import BROKEN, MISSING, TOO_EASY, TOO_HARD
 from ..stats.buckets import BUCKET_NAMES, bucket_of
 from ..stats.pass_at_k import pass_at_k_name, with_pass_at_k
 from ..stats.wilson import wilson_interval

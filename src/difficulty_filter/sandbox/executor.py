@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from . import calibration, isolation, zygote
-from .limits import Limits, code_settings, limits_from
+from ..settings import CodeSettings
+from .limits import Limits, limits_from
 from .result import SANDBOX_ERROR, ExecutionResult, from_events
 from .suite import TestSuite
 
@@ -13,18 +14,16 @@ log = logging.getLogger(__name__)
 _warned: set[str] = set()
 
 
-def limits_for(code_cfg: dict) -> Limits:
-    """Limits of a filled `reward.code` section, calibrated to this machine when `calibrate` is on."""
-    return limits_from(code_cfg, calibration.factor() if code_cfg["calibrate"] else 1.0)
+def limits_for(code: CodeSettings) -> Limits:
+    """Limits of the `reward.code` settings, calibrated to this machine when `calibrate` is on."""
+    return limits_from(code, calibration.factor() if code.calibrate else 1.0)
 
 
-def describe(settings: dict | None = None) -> str:
-    """The isolation this process really gets for `settings` (the `reward` section), in one line."""
-    code_cfg = code_settings(settings)
-    level = code_cfg["isolation"]
-    if level == "remote":
-        return f"remote: SandboxFusion at {code_cfg['remote_url']}"
-    return zygote.shared(level).describe()
+def describe(code: CodeSettings) -> str:
+    """The isolation this process really gets with the `reward.code` settings, in one line."""
+    if code.isolation == "remote":
+        return f"remote: SandboxFusion at {code.remote_url}"
+    return zygote.shared(code.isolation).describe()
 
 
 def _warn_once(text: str) -> None:
@@ -33,19 +32,17 @@ def _warn_once(text: str) -> None:
         log.warning("code sandbox is weaker than intended here: %s", text)
 
 
-def run_tests(program: str, suite: TestSuite, code_cfg: dict) -> ExecutionResult:
-    """Run `program` against `suite`; `code_cfg` is the `reward.code` section (defaults filled if missing).
+def run_tests(program: str, suite: TestSuite, code: CodeSettings) -> ExecutionResult:
+    """Run `program` against `suite` under the `reward.code` settings.
 
     Never raises for the program's behaviour; infrastructure failures come back as status `sandbox_error`.
     """
-    code_cfg = code_settings({"code": code_cfg})
-    limits = limits_for(code_cfg)
-    level = code_cfg["isolation"]
-    if level == "remote":
+    limits = limits_for(code)
+    if code.isolation == "remote":
         from . import remote
 
-        return remote.run_tests(program, suite, limits, code_cfg["remote_url"])
-    return run_in(zygote.shared(level), program, suite, limits)
+        return remote.run_tests(program, suite, limits, code.remote_url)
+    return run_in(zygote.shared(code.isolation), program, suite, limits)
 
 
 def run_in(handle: zygote.Zygote, program: str, suite: TestSuite, limits: Limits) -> ExecutionResult:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import resource
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+
+from ..settings import CodeSettings
 
 MIB = 1024 * 1024
 #: Size of the private /tmp (tmpfs) a sandbox gets when it has its own mount namespace.
@@ -33,32 +34,14 @@ class Limits:
         return asdict(self)
 
 
-@lru_cache(maxsize=1)
-def schema_defaults() -> dict:
-    """Defaults of `reward.code` from config/schema.yaml (the single source of truth)."""
-    from ..config import load_schema
-
-    schema = load_schema()
-    reward = schema["properties"]["reward"]
-    if "$ref" in reward:  # "#/$defs/reward"
-        reward = schema["$defs"][reward["$ref"].rsplit("/", 1)[-1]]
-    props = reward["properties"]["code"]["properties"]
-    return {key: spec["default"] for key, spec in props.items() if "default" in spec}
-
-
-def code_settings(settings: dict | None) -> dict:
-    """The `reward.code` section of `settings` (the `reward` config section) with schema defaults filled."""
-    return {**schema_defaults(), **((settings or {}).get("code") or {})}
-
-
-def limits_from(code_cfg: dict, factor: float = 1.0) -> Limits:
-    """Limits from a filled `reward.code` section; times are multiplied by the calibration `factor`."""
+def limits_from(code: CodeSettings, factor: float = 1.0) -> Limits:
+    """Limits from the `reward.code` settings; times are multiplied by the calibration `factor`."""
     return Limits(
-        test_seconds=float(code_cfg["test_timeout"]) * factor,
-        total_seconds=float(code_cfg["total_timeout"]) * factor,
-        memory_bytes=int(code_cfg["memory_mb"]) * MIB,
-        processes=int(code_cfg["max_processes"]),
-        output_bytes=int(code_cfg["max_output_bytes"]),
+        test_seconds=code.test_timeout * factor,
+        total_seconds=code.total_timeout * factor,
+        memory_bytes=code.memory_mb * MIB,
+        processes=code.max_processes,
+        output_bytes=code.max_output_bytes,
     )
 
 

@@ -10,14 +10,29 @@ import polars as pl
 
 from .. import atomic, dataset
 from ..outcomes import TRUNCATED, ScoreRequest, ScoreResult
+from ..settings import RewardSettings, as_dict
+from ..verifiers.registry import VERIFIER_VERSIONS
 
 OUTCOME_COUNTS_KEY = "difficulty_filter.outcome_counts"
 VERIFIERS_KEY = "difficulty_filter.verifiers"
 NOT_GENERATED = ScoreResult(score=0.0, passed=False, outcome=TRUNCATED, detail="prompt too long; not generated")
 
 
+def triggers(reward: RewardSettings) -> dict:
+    """Settings that change a reward batch: verifier semantics and limits, never `workers` or a judge's URL."""
+    return {"timeout": reward.timeout, "correct_threshold": reward.correct_threshold,
+            "custom_verifiers": as_dict(reward.custom_verifiers), "code": _code_semantics(reward),
+            "judge": {"model": reward.judge.model, "domains": as_dict(reward.judge.domains)},
+            "verifiers": VERIFIER_VERSIONS}
+
+
+def _code_semantics(reward: RewardSettings) -> dict:
+    """The code limits that decide outcomes (not where the sandbox runs, nor the reference check)."""
+    return {k: v for k, v in as_dict(reward.code).items() if k not in ("remote_url", "check_reference")}
+
+
 def score_batch_file(generations_path: str | Path, dataset_path: str | Path, rows: tuple[int, int],
-                     out_path: str | Path, reward_cfg: dict, verifier_versions: dict) -> dict[str, int]:
+                     out_path: str | Path, reward: RewardSettings) -> dict[str, int]:
     """Score every response of a generations batch; write the rewards batch; return counts per outcome."""
     from . import score_requests
 
@@ -34,15 +49,15 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
         if row is None:
             raise ValueError(f"{generations_path}: row_index {row_index} is outside the batch rows {start}..{stop}")
         requests.append(ScoreRequest(
-            data_source=dataset.check_data_source(row, row_index, dataset_path),
+            data_source=row["data_source"],
             response=response,
-            ground_truth=dataset.ground_truth(row, row_index, dataset_path),
+            ground_truth=row["reward_model"]["ground_truth"],
             extra_info=row.get("extra_info") or {},
             finish_reason=finish_reason,
         ))
         slots.append(i)
     results = [NOT_GENERATED] * gens.height
-    for slot, result in zip(slots, score_requests(requests, reward_cfg)):
+    for slot, result in zip(slots, score_requests(requests, reward)):
         results[slot] = result
     table = gens.drop("response").with_columns(
         pl.Series("score", [r.score for r in results], dtype=pl.Float64),
@@ -54,5 +69,5 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
     )
     counts = dict(Counter(r.outcome for r, s in zip(results, gens["sample_index"]) if s >= 0))
     atomic.write_parquet(out_path, table.to_arrow(), {OUTCOME_COUNTS_KEY: counts,
-                                                      VERIFIERS_KEY: json.dumps(verifier_versions)})
+                                                      VERIFIERS_KEY: json.dumps(VERIFIER_VERSIONS)})
     return counts

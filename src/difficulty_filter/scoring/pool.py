@@ -18,9 +18,10 @@ import subprocess
 import sys
 import time
 from multiprocessing.connection import Connection, wait
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from ..outcomes import TIMEOUT, VERIFIER_ERROR, ScoreRequest, ScoreResult, Verdict
+from ..settings import RewardSettings
 from ..verifiers import Route, resolve, verdict_result
 
 #: Seconds a new worker may take to import its verifiers and report ready.
@@ -36,7 +37,7 @@ class WorkerStartError(RuntimeError):
 class _Worker:
     """One child interpreter and the request it is working on."""
 
-    def __init__(self, settings: Mapping, data_sources: Sequence[str]):
+    def __init__(self, settings: RewardSettings, data_sources: Sequence[str]):
         parent_end, child_end = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen(
@@ -44,7 +45,7 @@ class _Worker:
             pass_fds=[child_end.fileno()], start_new_session=True, stdin=subprocess.DEVNULL, stdout=2, env=env)
         child_end.close()
         self.conn = Connection(parent_end.detach())
-        self.conn.send((dict(settings), list(data_sources)))
+        self.conn.send((settings, list(data_sources)))
         self.started = time.monotonic()
         self.ready = False
         self.task: int | None = None
@@ -95,8 +96,8 @@ class _Pending:
 class VerifierPool:
     """`workers` killable processes grading ScoreRequests with per-request deadlines (use as a context manager)."""
 
-    def __init__(self, settings: Mapping, workers: int):
-        self.settings = dict(settings)
+    def __init__(self, settings: RewardSettings, workers: int):
+        self.settings = settings
         self.data_sources: list[str] = []  # verifiers a new worker imports before it reports ready
         self.size = max(1, int(workers))
         self.workers: list[_Worker] = []
@@ -116,7 +117,7 @@ class VerifierPool:
 
     def score(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
         """Grade `requests`; results in input order."""
-        routes = [resolve(r.data_source, self.settings.get("custom_verifiers")) for r in requests]
+        routes = [resolve(r.data_source, self.settings.custom_verifiers) for r in requests]
         limits = [route.timeout(self.settings) for route in routes]
         self.data_sources = sorted(set(self.data_sources).union(r.data_source for r in requests))
         results: list[ScoreResult | None] = [None] * len(requests)
@@ -199,7 +200,7 @@ def worker_main(fd: int) -> None:
     settings, data_sources = conn.recv()
     for data_source in data_sources:
         try:
-            preload(resolve(data_source, settings.get("custom_verifiers")))
+            preload(resolve(data_source, settings.custom_verifiers))
         except Exception:
             pass  # reported per request
     conn.send("ready")

@@ -7,7 +7,9 @@ from typing import Sequence
 
 import polars as pl
 
+from ..index import RowIndex
 from ..outcomes import INFRA_OUTCOMES, OUTCOMES
+from ..settings import RewardSettings
 from .majority_vote import majority_votes, top_wrong_answers
 from .wilson import wilson_interval
 
@@ -30,7 +32,6 @@ def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.
     scored = pl.col("sample_index") >= 0
     counts = [(scored & (pl.col("outcome") == o)).sum().cast(pl.Int64).alias(f"n_{o}") for o in OUTCOMES]
     table = rewards.group_by("row_index", maintain_order=True).agg(
-        pl.col("row_id").first(),
         pl.col("data_source").first(),
         scored.sum().cast(pl.Int64).alias("n"),
         (scored & pl.col("passed")).sum().cast(pl.Int64).alias("n_passed"),
@@ -74,15 +75,18 @@ def idx_to_passrate(table: pl.DataFrame) -> dict[str, float | None]:
     return mapping
 
 
-def write_pass_rates(reward_paths: Sequence[str | Path], dataset_path: str | Path, table_out: str | Path,
-                     json_out: str | Path, exclude_infra_errors: bool = False, key_by: str = "id") -> pl.DataFrame:
-    """The pass_rates stage: per-prompt table (Parquet) and the original's idx_to_passrate.json."""
-    from .. import atomic, dataset
+def triggers(reward: RewardSettings) -> dict:
+    """Settings that change pass rates computed from given reward batches."""
+    return {"exclude_infra_errors": reward.exclude_infra_errors}
+
+
+def write_pass_rates(reward_paths: Sequence[str | Path], index: RowIndex, table_out: str | Path,
+                     json_out: str | Path, exclude_infra_errors: bool) -> pl.DataFrame:
+    """The pass_rates stage: per-prompt table (Parquet, row ids from the index) and idx_to_passrate.json."""
+    from .. import atomic
 
     table = per_prompt(read_rewards(reward_paths), exclude_infra_errors)
-    rows = dataset.read_columns(dataset_path, ["data_source", "extra_info"])
-    ids = [dataset.row_id(rows[i].get("extra_info"), i, key_by, dataset_path) for i in table["row_index"]]
-    table = table.with_columns(pl.Series("row_id", ids, dtype=pl.String))
+    table = table.with_columns(pl.Series("row_id", index.row_ids(table["row_index"]), dtype=pl.String))
     mapping = idx_to_passrate(table)
     atomic.write_parquet(table_out, table.to_arrow())
     atomic.write_json(json_out, mapping)

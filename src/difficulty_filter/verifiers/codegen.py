@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ..outcomes import CORRECT, NO_ANSWER, SANDBOX_ERROR, TIMEOUT, VERIFIER_ERROR, WRONG, Verdict
 from ..sandbox.executor import run_tests
-from ..sandbox.limits import code_settings
 from ..sandbox.result import BUDGET, FAILED, PASSED, ExecutionResult
 from ..sandbox.suite import BadGroundTruth, from_ground_truth, program_text
 from .code_extract import extract_program, needed_names
@@ -36,5 +35,5 @@ def verify(response: str, ground_truth, extra_info: dict, settings: dict) -> Ver
     solution = extract_program(response, needed_names(suite))
     if solution is None:
         return Verdict(0.0, NO_ANSWER, "no Python code block")
-    result = run_tests(program_text(solution, suite, extra_info), suite, code_settings(settings))
+    result = run_tests(program_text(solution, suite, extra_info), suite, settings.code)
     return verdict_of(result)

@@ -13,7 +13,6 @@ import json
 
 from ..outcomes import NO_ANSWER, VERIFIER_ERROR, WRONG, Verdict
 from ..sandbox.executor import run_tests
-from ..sandbox.limits import code_settings
 from ..sandbox.suite import TestSuite
 from .answer_extraction import final_text
 from .code_extract import PYTHON_TAGS, parse
@@ -94,5 +93,5 @@ def verify(response: str, ground_truth, extra_info: dict, settings: dict) -> Ver
     assertion, why = extract_assertion(response)
     if assertion is None:
         return Verdict(0.0, NO_ANSWER if why == "no assertion" else WRONG, why)
-    result = run_tests(function, TestSuite("functional", code=assertion), code_settings(settings))
+    result = run_tests(function, TestSuite("functional", code=assertion), settings.code)
     return verdict_of(result, answer=assertion)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from ..outcomes import UNKNOWN_SOURCE, Verdict
+from ..settings import RewardSettings
 from . import custom
 
 #: Verifier name -> version; bump a version whenever that verifier's verdicts can change.
@@ -64,17 +65,16 @@ class Route:
     verify: Verify
     version: str
 
-    def timeout(self, settings: Mapping) -> float:
+    def timeout(self, settings: RewardSettings) -> float:
         """Wall-clock limit for one verification with this route."""
         if self.name in CODE_VERIFIERS:
-            code = settings.get("code") or {}
             scale = 1.0
-            if code.get("calibrate", True):
+            if settings.code.calibrate:
                 from ..sandbox import calibration
 
                 scale = calibration.factor()   # the sandbox stretches its own limits by the same factor
-            return float(code.get("total_timeout", 60)) * scale + CODE_TIMEOUT_MARGIN
-        return float(settings.get("timeout", 30))
+            return settings.code.total_timeout * scale + CODE_TIMEOUT_MARGIN
+        return settings.timeout
 
 
 class _Lazy:
