@@ -1,0 +1,115 @@
+"""`difficulty-filter status`: where a run stands, read from its results folder (never from Snakemake's lock).
+
+Per dataset x model: batches generated and scored of the planned total, prompts, responses, tokens, the live
+throughput and time left of running generate jobs, failed and dead jobs, and the outcome mix so far; per
+filtered dataset, kept and dropped rows and where the outputs are. Safe to run on a login node while a SLURM
+run writes to a shared filesystem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_CONFIG = "config/config.yaml"
+#: Outcomes named in the table's mix (the rest are summed as `other`).
+SHOWN_OUTCOMES = 3
+
+
+def add_parser(sub, name):
+    p = sub.add_parser(name, help="progress of a run (or its results) per dataset and model", description=__doc__)
+    p.add_argument("results", nargs="?", help="results folder (default: results_dir of the config, else results)")
+    p.add_argument("--config", help=f"config of the run, for the planned totals (default: {DEFAULT_CONFIG} "
+                                    "when it exists)")
+    p.add_argument("--json", action="store_true", help="print JSON (one document per refresh with --watch)")
+    p.add_argument("--watch", nargs="?", type=float, const=10.0, metavar="SECONDS",
+                   help="refresh every SECONDS (default 10) until Ctrl-C")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from rich.console import Console
+
+    from .. import config
+    from ..run_status import GenerationCounts, run_status
+
+    config_path = args.config or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).exists() else None)
+    settings = config.load(config_path) if config_path else None
+    results = args.results or (settings.results_dir if settings else "results")
+    if not Path(results).is_dir():
+        print(f"difficulty-filter status: error: no results folder {results}", file=sys.stderr)
+        return 1
+    console, counts = Console(highlight=False), GenerationCounts()
+    try:
+        while True:
+            status = run_status(results, settings, counts)
+            if args.json:
+                print(json.dumps(status.as_dict(), default=str), flush=True)
+            else:
+                if args.watch:
+                    console.clear()
+                render(console, status)
+            if not args.watch:
+                return 0
+            time.sleep(args.watch)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _of(done: int, total: int | None) -> str:
+    return f"{done}/{total}" if total is not None else f"{done}/?"
+
+
+def _mix(outcomes: dict[str, int]) -> str:
+    total = sum(outcomes.values())
+    if not total:
+        return "-"
+    shown = list(outcomes.items())[:SHOWN_OUTCOMES]
+    rest = total - sum(n for _, n in shown)
+    return ", ".join(f"{o} {n / total:.0%}" for o, n in shown + ([("other", rest)] if rest else []))
+
+
+def _jobs(pair) -> str:
+    parts = [f"{len(group)} {label}" for label, group in
+             (("running", pair.running), ("failed", pair.failed), ("dead", pair.stale)) if group]
+    return ", ".join(parts) or "-"
+
+
+def _job_line(state: str, record: dict) -> str:
+    where = f" on {record.get('host')} pid {record.get('pid')}" if state == "dead" else ""
+    error = f": {record['error']}" if record.get("error") else ""
+    log = f" (log: {record['log']})" if record.get("log") else ""
+    return f"{state:7} {record.get('job', '?')}{where}{error}{log}"
+
+
+def render(console, status) -> None:
+    """The status as a table, then failed and dead jobs, then what each filtered dataset gave."""
+    from rich.table import Table
+
+    from ..progress import compact, duration
+
+    table = Table(title=f"{status.results_dir} at {time.strftime('%H:%M:%S', time.localtime(status.checked_at))}",
+                  title_justify="left")
+    for column in ("dataset", "model", "generated", "scored", "responses", "tokens", "tok/s", "time left", "jobs",
+                   "outcomes"):
+        table.add_column(column, justify="left" if column in ("dataset", "model", "jobs", "outcomes") else "right")
+    for p in status.pairs:
+        table.add_row(p.dataset, p.model, _of(p.generated, p.batches_total), _of(p.scored, p.batches_total),
+                      compact(p.responses), compact(p.tokens), compact(p.tokens_per_s) if p.tokens_per_s else "-",
+                      duration(p.eta_s) if p.eta_s is not None else ("done" if p.finished else "-"),
+                      _jobs(p), _mix(p.outcomes))
+    console.print(table)
+    for p in status.pairs:
+        for state, records in (("failed", p.failed), ("dead", p.stale)):
+            for record in records:
+                console.print(_job_line(state, record), markup=False)
+    for r in status.results:
+        dropped = r.input_rows - r.kept_rows
+        reasons = ", ".join(f"{k} {v}" for k, v in r.dropped_by_reason.items())
+        console.print(f"{r.dataset}: {r.input_rows} rows -> {r.kept_rows} kept, {dropped} dropped"
+                      + (f" ({reasons})" if reasons else ""), markup=False)
+        console.print(f"  filtered: {r.filtered}", markup=False)
+        if r.report:
+            console.print(f"  report:   {r.report} (tables, health notes; plots beside it)", markup=False)
