@@ -19,6 +19,7 @@ COMMANDS = {
     "map": "map",
     "prepare": "prepare",
     "validate": "validate",
+    "run": "run",
 }
 
 
@@ -36,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
     from .dataset import DatasetError
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passthrough", False):  # only `run` takes arguments it does not know
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     try:
         return int(args.func(args) or 0)
     except (ConfigError, DatasetError) as exc:

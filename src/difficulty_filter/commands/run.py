@@ -1,0 +1,100 @@
+"""`difficulty-filter run [snakemake arguments]`: run the workflow; after any crash the same command resumes it.
+
+Every argument goes to Snakemake unchanged (plus `--rerun-incomplete`, so outputs of killed jobs are rebuilt).
+Before Snakemake starts, with this working directory's run lock held (so no other run of ours is live):
+
+1. processes left by a previous run that died (orphaned jobs, a managed `vllm serve`) are stopped;
+2. a stale Snakemake lock ("Directory cannot be locked") is removed with `snakemake --unlock`.
+
+A second `difficulty-filter run` in the same directory while one is live is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from ..leftovers import TOKEN_VAR, processes_with_token, stop_processes
+from ..run_lock import AlreadyRunning, RunLock, RunRecord
+
+#: Signals passed on to Snakemake (SIGINT from a terminal already reaches the whole foreground group).
+FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+
+
+def add_parser(sub, name):
+    p = sub.add_parser(name, add_help=False, description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="run the Snakemake workflow (any snakemake arguments); rerun the same command to resume")
+    p.set_defaults(func=run, passthrough=True)
+
+
+def run(args) -> int:
+    snakemake_args = list(args.extra)
+    workdir = snakemake_workdir(snakemake_args)
+    try:
+        with RunLock(workdir) as lock:
+            recover(lock, workdir, snakemake_args)
+            record = RunRecord(token=uuid.uuid4().hex, pid=os.getpid(), args=snakemake_args, started=time.time())
+            lock.write(record)
+            record.exit_code = run_snakemake(["--rerun-incomplete", *snakemake_args], record.token, lock.fd)
+            lock.write(record)
+            return record.exit_code
+    except AlreadyRunning as exc:
+        print(f"difficulty-filter run: error: {exc}", file=sys.stderr)
+        return 3
+
+
+def recover(lock: RunLock, workdir: Path, snakemake_args: list[str]) -> None:
+    """Clean up after a previous run that died: its leftover processes, then Snakemake's stale lock."""
+    previous = lock.previous()
+    if previous is None:
+        return
+    stopped = stop_processes(processes_with_token(previous.token))  # none unless its controller died
+    if stopped:
+        say(f"stopped {len(stopped)} process(es) left by the interrupted run of {time.ctime(previous.started)}: "
+            f"{' '.join(map(str, stopped))}")
+    if previous.killed or stale_snakemake_lock(workdir):
+        say("removing the Snakemake lock left by an interrupted run (snakemake --unlock)")
+        done = subprocess.run([sys.executable, "-m", "snakemake", "--unlock", *snakemake_args],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"difficulty-filter run: `snakemake --unlock` failed:\n{done.stderr[-3000:]}")
+
+
+def stale_snakemake_lock(workdir: Path) -> bool:
+    """Lock files of Snakemake's file persistence exist (with our run lock held, nobody of ours owns them)."""
+    return any((workdir / ".snakemake" / "locks").glob("*.lock"))
+
+
+def run_snakemake(snakemake_args: list[str], token: str, lock_fd: int) -> int:
+    """Snakemake as a child holding the run lock too; SIGTERM/SIGHUP are passed on; returns its exit code."""
+    child = subprocess.Popen([sys.executable, "-m", "snakemake", *snakemake_args],
+                             env={**os.environ, TOKEN_VAR: token}, pass_fds=(lock_fd,))
+    previous = {sig: signal.signal(sig, lambda signum, frame: child.send_signal(signum)) for sig in FORWARDED}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal signals Snakemake itself
+    try:
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code if code >= 0 else 128 - code
+
+
+def snakemake_workdir(snakemake_args: list[str]) -> Path:
+    """The working directory Snakemake will use: `-d/--directory`, else the current one."""
+    for i, arg in enumerate(snakemake_args):
+        if arg in ("-d", "--directory") and i + 1 < len(snakemake_args):
+            return Path(snakemake_args[i + 1])
+        if arg.startswith("--directory="):
+            return Path(arg.split("=", 1)[1])
+    return Path.cwd()
+
+
+def say(message: str) -> None:
+    print(f"difficulty-filter run: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,59 @@
+"""Processes left behind by a workflow run that died: found by the run token in their environment, then stopped.
+
+`difficulty-filter run` starts Snakemake with `DIFFICULTY_FILTER_RUN=<token>` in its environment; every job,
+`vllm serve` and engine worker it starts inherits the variable (a managed server in its own session too). When
+that run's controller is killed with SIGKILL, its jobs are orphaned and keep running (writing outputs, holding
+GPUs). The next run finds them by the token in `/proc/<pid>/environ` and stops them before it starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+TOKEN_VAR = "DIFFICULTY_FILTER_RUN"
+
+
+def processes_with_token(token: str, proc: str | os.PathLike = "/proc") -> list[int]:
+    """Pids (other than this process) whose environment holds `DIFFICULTY_FILTER_RUN=<token>`."""
+    needle = f"{TOKEN_VAR}={token}".encode()
+    found = []
+    for entry in Path(proc).iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def stop_processes(pids: list[int], grace_seconds: float = 10.0) -> list[int]:
+    """SIGTERM `pids`, SIGKILL whatever is still alive after `grace_seconds`; return the pids signalled."""
+    signalled = [pid for pid in pids if _signal(pid, signal.SIGTERM)]
+    deadline = time.monotonic() + grace_seconds
+    while time.monotonic() < deadline and any(_alive(pid) for pid in signalled):
+        time.sleep(0.1)
+    for pid in signalled:
+        if _alive(pid):
+            _signal(pid, signal.SIGKILL)
+    return signalled
+
+
+def _signal(pid: int, sig: int) -> bool:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, which only waits for its parent to reap it, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return False
