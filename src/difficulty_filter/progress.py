@@ -53,12 +53,15 @@ def duration(seconds: float) -> str:
 
 
 def describe(record: Mapping[str, Any]) -> str:
-    """`16/40 prompts, 96 responses, 1.2k tokens, 41 tok/s, ETA 1m05s` from a record."""
-    prompts = f"{record['prompts']}/{record['prompts_total']}" if record.get("prompts_total") else str(record["prompts"])
+    """`16/40 prompts, 96 responses, 1.2k tokens, 41 tok/s, ETA 1m05s` from a running job's record;
+    `40 prompts, 240 responses, 3.1k tokens, 41 tok/s` from a finished one."""
+    running = record.get("state") == RUNNING
+    total = record.get("prompts_total")
+    prompts = f"{record['prompts']}/{total}" if running and total else str(record["prompts"])
     parts = [f"{prompts} prompts", f"{record['responses']} responses", f"{compact(record['tokens'])} tokens"]
     if record.get("tokens_per_s"):
         parts.append(f"{compact(record['tokens_per_s'])} tok/s")
-    if record.get("state") == RUNNING and record.get("eta_s") is not None:
+    if running and record.get("eta_s") is not None:
         parts.append(f"ETA {duration(record['eta_s'])}")
     return ", ".join(parts)
 

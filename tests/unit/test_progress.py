@@ -44,7 +44,7 @@ def test_record_counts_rates_and_eta(tmp_path):
         assert read(path)["kind"] == "generate" and read(path)["extra"] == {"model_loads": 1}
     final = read(path)
     assert final["state"] == DONE and final["error"] is None and final["pid"] > 0
-    assert "ETA" not in describe(final)
+    assert describe(final) == "10 prompts, 60 responses, 400 tokens, 40 tok/s"
 
 
 def test_heartbeat_rewrites_the_record_and_logs(tmp_path, caplog):
