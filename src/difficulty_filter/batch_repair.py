@@ -1,0 +1,66 @@
+"""Before a run plans its jobs: damaged batch files are deleted (with a message naming each), so Snakemake
+rebuilds exactly them.
+
+Only Parquet footers are read (see `batch_check.footer_problem`). When a generations batch is damaged, the
+intact batches of its shard go to the shard's resume cache first, so the shard job that Snakemake reruns
+regenerates only the damaged one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .batch_check import Expected, footer_problem
+
+
+@dataclass(frozen=True)
+class Batch:
+    generations: str
+    rewards: str | None  # None for a placeholder past the end of the data (never scored)
+    expected: Expected
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The batches one generate job writes, and that job's resume cache."""
+
+    cache_dir: str
+    batches: Sequence[Batch]
+
+
+def remove_damaged(shards: Iterable[Shard]) -> list[str]:
+    """Delete every damaged batch file of `shards`; return one message per file deleted."""
+    messages = []
+    for shard in shards:
+        damaged_generations = []
+        for batch in shard.batches:
+            for path in (batch.generations, batch.rewards):
+                problem = path and os.path.exists(path) and footer_problem(path, batch.expected)
+                if problem:
+                    messages.append(f"{path}: {problem}; deleted, it will be rebuilt")
+                    if path == batch.generations:
+                        damaged_generations.append(path)
+                    else:
+                        os.unlink(path)
+        if damaged_generations:
+            _keep_intact_siblings(shard, damaged_generations)
+            for path in damaged_generations:
+                os.unlink(path)
+    return messages
+
+
+def _keep_intact_siblings(shard: Shard, damaged: list[str]) -> None:
+    """Put the shard's other generations batches into its resume cache (keyed by their own metadata)."""
+    from . import atomic
+    from .generation.records import METADATA_KEY
+    from .generation.resume_cache import ResumeCache
+
+    cache = ResumeCache(shard.cache_dir)
+    for batch in shard.batches:
+        if batch.generations in damaged or not os.path.exists(batch.generations):
+            continue
+        key = (atomic.read_metadata(batch.generations, METADATA_KEY) or {}).get("cache_key")
+        if key:  # placeholders have none
+            cache.store(key, batch.generations)
