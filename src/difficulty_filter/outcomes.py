@@ -19,6 +19,8 @@ INVALID_INPUT = "invalid_input"
 OUTCOMES = (CORRECT, WRONG, NO_ANSWER, TRUNCATED, TIMEOUT, SANDBOX_ERROR, VERIFIER_ERROR, UNKNOWN_SOURCE)
 #: Outcomes caused by infrastructure rather than by the model; optionally left out of pass rates.
 INFRA_OUTCOMES = (TIMEOUT, SANDBOX_ERROR, VERIFIER_ERROR)
+#: Start of the detail of every verdict an LLM judge decided (see ScoreResult.judged).
+JUDGE_DETAIL_PREFIX = "judge: "
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,8 @@ class ScoreResult:
     detail: str = ""
     answer: str | None = None
     verifier: str = ""
+
+    @property
+    def judged(self) -> bool:
+        """The verdict came from an LLM judge, not from the rules."""
+        return self.detail.startswith(JUDGE_DETAIL_PREFIX)

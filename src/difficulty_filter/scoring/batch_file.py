@@ -66,6 +66,7 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
         pl.Series("detail", [r.detail for r in results], dtype=pl.String),
         pl.Series("answer", [r.answer for r in results], dtype=pl.String),
         pl.Series("verifier", [r.verifier for r in results], dtype=pl.String),
+        pl.Series("judged", [r.judged for r in results], dtype=pl.Boolean),
     )
     counts = dict(Counter(r.outcome for r, s in zip(results, gens["sample_index"]) if s >= 0))
     atomic.write_parquet(out_path, table.to_arrow(), {OUTCOME_COUNTS_KEY: counts,

@@ -1,4 +1,8 @@
-"""Client for an OpenAI-compatible LLM judge (urllib only): does a free-form answer match the truth?"""
+"""Client for an OpenAI-compatible LLM judge (urllib only): does a free-form answer match the truth?
+
+`judge_target` is the only reader of the ``reward.judge`` settings; verdicts it decides carry
+``JUDGE_DETAIL_PREFIX`` in their detail, so ``ScoreResult.judged`` and the rewards batch can count them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ import json
 import re
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 
+from ..outcomes import JUDGE_DETAIL_PREFIX, Verdict, binary_verdict
+
+_QUESTION_KEYS = ("question", "original_question", "raw_prompt")
 _DECISION_RE = re.compile(r"final\s+decision\s*:\s*\**\s*(yes|no)\b", re.IGNORECASE)
 PROMPT = """### Question: {question}
 
@@ -22,6 +30,35 @@ If the student's answer is incorrect, output "Final Decision: No"."""
 
 class JudgeError(RuntimeError):
     """The judge could not be reached or gave no decision (an infrastructure error, not a wrong answer)."""
+
+
+@dataclass(frozen=True)
+class JudgeTarget:
+    """The judge one verifier asks: server base URL, served model name, request timeout in seconds."""
+
+    url: str
+    model: str
+    timeout: float
+
+
+def judge_target(settings, domain: str) -> JudgeTarget | None:
+    """The judge `domain` (``stem_web``, ``math``) may ask under the reward settings, or None when none."""
+    judge_settings = settings.judge
+    if not judge_settings.url or domain not in judge_settings.domains:
+        return None
+    return JudgeTarget(judge_settings.url, judge_settings.model or "default", min(60.0, 0.8 * settings.timeout))
+
+
+def question_of(extra_info: dict) -> str:
+    """The question text the dataset row carries (the judge needs it), else a placeholder."""
+    return next((str(extra_info[k]) for k in _QUESTION_KEYS if extra_info.get(k)), "(not available)")
+
+
+def judged_verdict(target: JudgeTarget, extra_info: dict, truth: str, answer: str, rules: str = "") -> Verdict:
+    """The judge's verdict on `answer`; `rules`: why the rule-based check could not decide (for the detail)."""
+    same = judge(question_of(extra_info), truth, answer, url=target.url, model=target.model, timeout=target.timeout)
+    detail = f"{JUDGE_DETAIL_PREFIX}{'yes' if same else 'no'}" + (f" (rules: {rules})" if rules else "")
+    return binary_verdict(same, detail, answer)
 
 
 def chat_url(base_url: str) -> str:
