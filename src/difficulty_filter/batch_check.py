@@ -1,4 +1,5 @@
-"""Is a batch file complete? Its rows [start, stop), their ids, and n responses per row.
+"""Is a batch file complete? Its rows [start, stop) (dataset positions, the row index's keys), n responses per
+row, and the rows' ids where the file carries them.
 
 Generations and rewards batches share the columns checked here. `check_table` is the full check, done by
 whoever reads a batch to use it (a reward job, a shard reusing its resume cache). `footer_problem` is the
@@ -16,8 +17,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-#: Columns every generations and rewards batch has; the checks read only these.
-KEY_COLUMNS = ("row_index", "row_id", "sample_index")
+#: Columns every generations and rewards batch has; the checks read only these (and `row_id` when present).
+KEY_COLUMNS = ("row_index", "sample_index")
+ID_COLUMN = "row_id"
 
 
 class BatchFileError(ValueError):
@@ -41,14 +43,18 @@ class Expected:
 
 def check_table(path: str | os.PathLike, table: pa.Table | pl.DataFrame, expected: Expected) -> None:
     """Raise BatchFileError unless `table` is the complete batch `expected` describes."""
-    frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table.select(list(KEY_COLUMNS)))
-    missing = [c for c in KEY_COLUMNS if c not in frame.columns]
+    names = table.columns if isinstance(table, pl.DataFrame) else table.schema.names
+    missing = [c for c in KEY_COLUMNS if c not in names]
     if missing:
         raise BatchFileError(path, f"lacks the column(s) {', '.join(missing)}")
+    has_ids = ID_COLUMN in names
+    keys = [*KEY_COLUMNS, ID_COLUMN] if has_ids else list(KEY_COLUMNS)
+    frame = table.select(keys) if isinstance(table, pl.DataFrame) else pl.from_arrow(table.select(keys))
+    ids = [pl.col(ID_COLUMN).first(), pl.col(ID_COLUMN).n_unique().alias("ids")] if has_ids else [pl.lit(1).alias("ids")]
     per_row = (frame.group_by("row_index")
                .agg(pl.len().alias("rows"), pl.col("sample_index").min().alias("lo"),
                     pl.col("sample_index").max().alias("hi"), pl.col("sample_index").n_unique().alias("distinct"),
-                    pl.col("row_id").first(), pl.col("row_id").n_unique().alias("ids"))
+                    *ids)
                .sort("row_index"))
     want = range(expected.start, expected.stop)
     have = per_row["row_index"].to_list()
@@ -68,19 +74,18 @@ def check_table(path: str | os.PathLike, table: pa.Table | pl.DataFrame, expecte
         raise BatchFileError(path, f"row {row['row_index']} has {row['rows']} response(s) with sample_index "
                              f"{row['lo']}..{row['hi']} ({row['ids']} id(s)); expected n={n} (0..{n - 1})"
                              + (f" ({bad.height} rows like it)" if bad.height > 1 else ""))
-    if expected.row_ids is not None:
-        ids = per_row["row_id"].to_list()
+    if expected.row_ids is not None and has_ids:
+        ids = per_row[ID_COLUMN].to_list()
         for position, (got, want_id) in enumerate(zip(ids, expected.row_ids, strict=True)):
             if got != str(want_id):
                 raise BatchFileError(path, f"row {expected.start + position} has id {got!r}; the dataset's is "
                                      f"{str(want_id)!r}")
 
 
-def read_checked(path: str | os.PathLike, expected: Expected, columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """Read a batch file (all columns, or `columns` plus the key columns) and check it; errors name the file."""
-    wanted = None if columns is None else list(dict.fromkeys([*KEY_COLUMNS, *columns]))
+def read_checked(path: str | os.PathLike, expected: Expected) -> pl.DataFrame:
+    """Read a batch file and check it; errors name the file."""
     try:
-        frame = pl.read_parquet(path, columns=wanted)
+        frame = pl.read_parquet(path)
     except FileNotFoundError:
         raise
     except Exception as exc:  # polars/arrow raise many types for torn files

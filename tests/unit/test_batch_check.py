@@ -62,7 +62,7 @@ def test_duplicated_sample_is_refused():
 def test_read_checked_names_a_truncated_file(tmp_path):
     path = tmp_path / "batch_s00000_p000.parquet"
     pq.write_table(batch(0, 4), path)
-    assert read_checked(path, Expected(0, 4, N), columns=["response"]).height == 4 * N
+    assert read_checked(path, Expected(0, 4, N)).height == 4 * N
     truncate(path)
     with pytest.raises(BatchFileError, match=r"batch_s00000_p000\.parquet: cannot be read"):
         read_checked(path, Expected(0, 4, N))
@@ -110,3 +110,10 @@ def test_remove_damaged_deletes_bad_files_and_keeps_intact_siblings_for_the_shar
     assert os.path.exists(batches[0].generations) and os.path.exists(batches[1].rewards)
     cache = ResumeCache(cache_dir)
     assert cache.path("key0").exists() and not cache.path("key1").exists()   # p000 is reused, p001 regenerated
+
+
+def test_batches_without_an_id_column_are_checked_by_position():
+    table = batch(0, 3).drop_columns(["row_id"])
+    check_table("b", table, Expected(0, 3, N, row_ids=["100", "101", "102"]))
+    with pytest.raises(BatchFileError, match="row 2 has 2 response"):
+        check_table("b", drop(table, 8), Expected(0, 3, N))
