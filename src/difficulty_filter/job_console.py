@@ -55,15 +55,14 @@ class JobConsole:
         """Write a line to the console (not the log)."""
         os.write(self.console_fd, (text.rstrip("\n") + "\n").encode("utf-8", "replace"))
 
-    def progress(self, results_dir: str, prompts_total: int | None = None,
-                 responses_total: int | None = None) -> Progress:
+    def progress(self, results_dir: str) -> Progress:
         """A `Progress` for this job, recorded under <results>/<dataset>/<model>/progress/<rule>_<batch>.json."""
         wildcards = dict(self.snakemake.wildcards.items())
         job = "_".join(w for w in (self.snakemake.rule, batch_label(wildcards)) if w)
         path = record_path(results_dir, wildcards["dataset"], wildcards["model"], job)
         labels = {"kind": self.snakemake.rule, "job": self.title, "dataset": wildcards["dataset"],
                   "model": wildcards["model"], "log": self.log_path}
-        return Progress(path, labels, prompts_total, responses_total, logger=logging.getLogger("progress"))
+        return Progress(path, labels, logger=logging.getLogger("progress"))
 
 
 def _redirect_output(log_path: str) -> int:

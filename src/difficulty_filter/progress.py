@@ -87,16 +87,17 @@ def is_stale(record: Mapping[str, Any], now: float | None = None, host: str | No
 class Progress:
     """Counters of one job and the thread that publishes them (use as a context manager).
 
-    `labels` (e.g. kind, dataset, model, job) are copied into the record; `prompts_total` and
-    `responses_total` give the ETA. Rates count from the start of the current phase, so a model load does
-    not dilute the generation rate.
+    `labels` (e.g. kind, dataset, model, job) are copied into the record; `expect` sets the work to do, which
+    gives the ETA. Rates count from the start of the current phase, so a model load does not dilute the
+    generation rate. With `path` None nothing is written or logged: the counters of a caller that keeps no
+    record.
     """
 
-    def __init__(self, path: str | os.PathLike, labels: Mapping[str, Any], prompts_total: int | None = None,
-                 responses_total: int | None = None, interval: float = INTERVAL, logger: logging.Logger = log,
-                 clock: Callable[[], float] = time.time):
-        self.path, self.labels, self.interval, self.logger, self.clock = Path(path), dict(labels), interval, logger, clock
-        self.totals = {"prompts_total": prompts_total, "responses_total": responses_total}
+    def __init__(self, path: str | os.PathLike | None, labels: Mapping[str, Any] | None = None,
+                 interval: float = INTERVAL, logger: logging.Logger = log, clock: Callable[[], float] = time.time):
+        self.path = None if path is None else Path(path)
+        self.labels, self.interval, self.logger, self.clock = dict(labels or {}), interval, logger, clock
+        self.totals: dict[str, int | None] = {"prompts_total": None, "responses_total": None}
         self.counts = {"prompts": 0, "responses": 0, "tokens": 0}
         self.extra: dict[str, Any] = {}
         self.state, self.error, self.phase_name = RUNNING, None, "starting"
@@ -106,18 +107,25 @@ class Progress:
         self._thread = threading.Thread(target=self._beat, name="progress", daemon=True)
 
     def __enter__(self) -> Progress:
-        self.publish()
-        self._thread.start()
+        if self.path is not None:
+            self.publish()
+            self._thread.start()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self._stop.set()
-        self._thread.join()
         with self._lock:
             self.state = DONE if exc_type is None else FAILED
             if exc is not None:
                 self.error = f"{exc_type.__name__}: {exc}".strip().splitlines()[-1][:500]
-        self._publish_quietly()
+        if self.path is not None:
+            self._stop.set()
+            self._thread.join()
+            self._publish_quietly()
+
+    def expect(self, prompts: int | None = None, responses: int | None = None) -> None:
+        """The prompts and responses this job has to finish."""
+        with self._lock:
+            self.totals = {"prompts_total": prompts, "responses_total": responses}
 
     def phase(self, name: str) -> None:
         """Enter phase `name` (e.g. `loading model`, `generating`); rates restart from now."""

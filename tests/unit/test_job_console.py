@@ -66,7 +66,8 @@ def test_a_failing_job_shows_its_error_and_the_end_of_its_log(tmp_path):
 
 def test_progress_record_is_named_after_the_job(tmp_path):
     done, _ = run_job(tmp_path, f"""
-        with job_console(snakemake) as job, job.progress({str(tmp_path / 'results')!r}, prompts_total=8) as progress:
+        with job_console(snakemake) as job, job.progress({str(tmp_path / 'results')!r}) as progress:
+            progress.expect(prompts=8)
             progress.add(prompts=8, responses=48, tokens=300)
     """)
     assert done.returncode == 0, done.stderr

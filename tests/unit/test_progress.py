@@ -28,9 +28,10 @@ def read(path):
 def test_record_counts_rates_and_eta(tmp_path):
     clock, path = Clock(), record_path(tmp_path, "demo", "m", "generate_s00000")
     assert path == tmp_path / "demo" / "m" / "progress" / "generate_s00000.json"
-    with Progress(path, {"kind": "generate", "job": "generate demo/m s00000"}, prompts_total=40,
-                  interval=3600, clock=clock) as progress:
-        first = read(path)
+    with Progress(path, {"kind": "generate", "job": "generate demo/m s00000"}, interval=3600,
+                  clock=clock) as progress:
+        progress.expect(prompts=40, responses=240)
+        first = progress.publish()
         assert (first["state"], first["phase"], first["prompts"], first["eta_s"]) == (RUNNING, "starting", 0, None)
         clock.now += 60
         progress.phase("generating")                    # the model load does not count in the rates
@@ -76,6 +77,13 @@ def test_unwritable_record_does_not_fail_the_job(tmp_path):
         Progress(blocker / "p.json", {}, interval=3600).publish()
     with Progress(tmp_path / "ok.json", {}, interval=3600) as progress:
         progress.path = blocker / "p.json"               # the filesystem goes away mid-run
+
+
+def test_without_a_path_it_only_counts(tmp_path, caplog):
+    with caplog.at_level(logging.INFO), Progress(None) as progress:
+        progress.add(prompts=2, responses=4, tokens=9)
+    assert progress.record()["tokens"] == 9 and progress.record()["state"] == DONE
+    assert caplog.records == [] and list(tmp_path.iterdir()) == []
 
 
 def test_stale_records():
