@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..dataset import DatasetError
+from ..progress import Progress
 from .engines import open_engine
 from .inputs import Row, read_rows
 from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit, template_ids, truncate
@@ -28,13 +29,15 @@ class _Batch:
 
 def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: ModelSettings,
               sampling: SamplingSettings, prompts: PromptSettings, cache_dir: str,
-              gpu_lock_dir: str | None = None) -> dict:
+              gpu_lock_dir: str | None = None, progress: Progress | None = None) -> dict:
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
     Batches found in the resume cache (left by an interrupted run) are reused; the model is loaded only if some
     batch is left. Once every part is written the shard's cache entries are discarded. The stats count
-    this call's work: `prompts` and `output_tokens` leave out reused batches.
+    this call's work: `prompts` and `output_tokens` leave out reused batches; so does `progress`, which gets
+    the work left, the phases and each written batch.
     """
+    progress = progress or Progress(None)
     started = time.monotonic()
     stats = {"model_loads": 0, "prompts": 0, "output_tokens": 0, "seconds": 0.0, "reused_batches": 0}
     cache = ResumeCache(cache_dir)
@@ -51,20 +54,28 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
             stats["reused_batches"] += 1
         else:
             todo.append(_Batch(rows, out, key))
+    left = sum(len(b.rows) for b in todo)
+    progress.expect(prompts=left, responses=left * sampling.n)
     if todo:
+        progress.phase("loading model")
         tokenizer = load_tokenizer(model)
         _prepare(todo, tokenizer, dataset_path, model, sampling, prompts)
         requests = [[Request(p.token_ids, sampling.seed + r.index) for r, p in zip(b.rows, b.prompts)]
                     for b in todo]
         with open_engine(model, sampling, tokenizer, gpu_lock_dir) as (engine, loads):
             stats["model_loads"] = loads
+            progress.note(model_loads=loads)
+            progress.phase("generating")
             for i, results in engine.generate(requests):
                 batch = todo[i]
                 table = batch_table(batch.rows, batch.prompts, results)
                 write_batch(batch.out, table, file_metadata(model, sampling, prompts, batch.key))
                 cache.store(batch.key, batch.out)
+                tokens = sum(table.column("response_tokens").to_pylist())
                 stats["prompts"] += len(batch.rows)
-                stats["output_tokens"] += sum(table.column("response_tokens").to_pylist())
+                stats["output_tokens"] += tokens
+                samples = sum(s >= 0 for s in table.column("sample_index").to_pylist())
+                progress.add(prompts=len(batch.rows), responses=samples, tokens=tokens)
                 log.info("wrote %s (%d rows)", batch.out, table.num_rows)
     cache.discard(keys)
     stats["seconds"] = round(time.monotonic() - started, 3)
