@@ -1,17 +1,21 @@
 """Before a run plans its jobs: damaged batch files are deleted (with a message naming each), so Snakemake
 rebuilds exactly them.
 
-Only Parquet footers are read (see `batch_check.footer_problem`). When a generations batch is damaged, the
-intact batches of its shard go to the shard's resume cache first, so the shard job that Snakemake reruns
-regenerates only the damaged one.
+Only Parquet footers are read (see `batch_check.footer_problem`), and only of files that changed since they
+were last found intact (`known_good`: path -> [size, mtime_ns], a JSON file). When a generations batch is
+damaged, the intact batches of its shard go to the shard's resume cache first, so the shard job that
+Snakemake reruns regenerates only the damaged one.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import atomic
 from .batch_check import Expected, footer_problem
 
 
@@ -30,30 +34,47 @@ class Shard:
     batches: Sequence[Batch]
 
 
-def remove_damaged(shards: Iterable[Shard]) -> list[str]:
+def remove_damaged(shards: Iterable[Shard], known_good: str | os.PathLike | None = None) -> list[str]:
     """Delete every damaged batch file of `shards`; return one message per file deleted."""
+    previous = _load(known_good)
+    intact: dict[str, list[int]] = {}
     messages = []
     for shard in shards:
         damaged_generations = []
         for batch in shard.batches:
-            for path in (batch.generations, batch.rewards):
-                problem = path and os.path.exists(path) and footer_problem(path, batch.expected)
-                if problem:
-                    messages.append(f"{path}: {problem}; deleted, it will be rebuilt")
-                    if path == batch.generations:
-                        damaged_generations.append(path)
-                    else:
-                        os.unlink(path)
+            for path in filter(None, (batch.generations, batch.rewards)):
+                try:
+                    stat = os.stat(path)
+                except FileNotFoundError:
+                    continue
+                signature = [stat.st_size, stat.st_mtime_ns]
+                problem = None if previous.get(path) == signature else footer_problem(path, batch.expected)
+                if not problem:
+                    intact[path] = signature
+                    continue
+                messages.append(f"{path}: {problem}; deleted, it will be rebuilt")
+                if path == batch.generations:
+                    damaged_generations.append(path)
+                else:
+                    os.unlink(path)
         if damaged_generations:
             _keep_intact_siblings(shard, damaged_generations)
             for path in damaged_generations:
                 os.unlink(path)
+    if known_good is not None and intact != previous:
+        atomic.write_json(known_good, intact)
     return messages
+
+
+def _load(known_good: str | os.PathLike | None) -> dict[str, list[int]]:
+    try:
+        return json.loads(Path(known_good).read_text(encoding="utf-8")) if known_good else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _keep_intact_siblings(shard: Shard, damaged: list[str]) -> None:
     """Put the shard's other generations batches into its resume cache (keyed by their own metadata)."""
-    from . import atomic
     from .generation.records import METADATA_KEY
     from .generation.resume_cache import ResumeCache
 

@@ -117,3 +117,19 @@ def test_batches_without_an_id_column_are_checked_by_position():
     check_table("b", table, Expected(0, 3, N, row_ids=["100", "101", "102"]))
     with pytest.raises(BatchFileError, match="row 2 has 2 response"):
         check_table("b", drop(table, 8), Expected(0, 3, N))
+
+
+def test_known_good_files_are_not_read_again_until_they_change(tmp_path, monkeypatch):
+    from difficulty_filter import batch_repair
+
+    path = tmp_path / "batch_s00000_p000.parquet"
+    pq.write_table(batch(0, 4), path)
+    shard = Shard(str(tmp_path / "cache"), [Batch(str(path), None, Expected(0, 4, N))])
+    known = tmp_path / "known_good.json"
+    assert remove_damaged([shard], known) == [] and str(path) in known.read_text()
+    reads = []
+    monkeypatch.setattr(batch_repair, "footer_problem", lambda p, e: reads.append(p))
+    assert remove_damaged([shard], known) == [] and reads == []
+    truncate(path)                                                  # changes size and mtime
+    monkeypatch.undo()
+    assert "not a readable Parquet file" in remove_damaged([shard], known)[0] and not path.exists()
