@@ -150,8 +150,9 @@ class Progress:
             now = self.clock()
             spent = max(now - self.phase_started, 1e-9)
             rate = self.counts["prompts"] / spent
-            left = (self.totals["prompts_total"] or 0) - self.counts["prompts"]
-            eta = left / rate if rate > 0 and self.totals["prompts_total"] else None
+            unit = "responses" if self.totals["responses_total"] else "prompts"  # the finer one that has a total
+            total, unit_rate = self.totals[f"{unit}_total"], self.counts[unit] / spent
+            eta = (total - self.counts[unit]) / unit_rate if total and unit_rate > 0 else None
             return {**self.labels, "state": self.state, "phase": self.phase_name, "pid": os.getpid(),
                     "host": socket.gethostname(), "started": self.started, "updated": now,
                     "interval_s": self.interval, **self.counts, **self.totals,

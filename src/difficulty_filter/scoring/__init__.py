@@ -6,7 +6,7 @@ from typing import Sequence
 
 from ..outcomes import ScoreRequest, ScoreResult
 from ..settings import RewardSettings
-from .pool import VerifierPool
+from .pool import OnResult, VerifierPool, ignore_result
 
 
 def open_pool(reward: RewardSettings) -> VerifierPool:
@@ -14,9 +14,11 @@ def open_pool(reward: RewardSettings) -> VerifierPool:
     return VerifierPool(reward, reward.workers)
 
 
-def score_requests(requests: Sequence[ScoreRequest], reward: RewardSettings) -> list[ScoreResult]:
-    """Grade every request in worker processes (timeouts always enforced, even with one worker); input order."""
+def score_requests(requests: Sequence[ScoreRequest], reward: RewardSettings,
+                   on_result: OnResult = ignore_result) -> list[ScoreResult]:
+    """Grade every request in worker processes (timeouts always enforced, even with one worker); input order.
+    `on_result` gets each result as it arrives."""
     if not requests:
         return []
     with open_pool(reward) as pool:
-        return pool.score(requests)
+        return pool.score(requests, on_result)

@@ -10,6 +10,7 @@ import polars as pl
 
 from .. import atomic, dataset
 from ..outcomes import TRUNCATED, ScoreRequest, ScoreResult
+from ..progress import Progress
 from ..settings import RewardSettings, as_dict
 from ..verifiers.registry import VERIFIER_VERSIONS
 
@@ -32,10 +33,12 @@ def _code_semantics(reward: RewardSettings) -> dict:
 
 
 def score_batch_file(generations_path: str | Path, dataset_path: str | Path, rows: tuple[int, int],
-                     out_path: str | Path, reward: RewardSettings) -> dict[str, int]:
-    """Score every response of a generations batch; write the rewards batch; return counts per outcome."""
+                     out_path: str | Path, reward: RewardSettings, progress: Progress | None = None) -> dict[str, int]:
+    """Score every response of a generations batch; write the rewards batch; return counts per outcome.
+    `progress` gets the responses to score and each one scored."""
     from . import score_requests
 
+    progress = progress or Progress(None)
     gens = pl.read_parquet(generations_path)
     start, stop = rows
     truth = {start + i: row for i, row in enumerate(
@@ -57,7 +60,11 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
         ))
         slots.append(i)
     results = [NOT_GENERATED] * gens.height
-    for slot, result in zip(slots, score_requests(requests, reward)):
+    progress.expect(prompts=stop - start, responses=len(requests))
+    progress.phase("scoring")
+    scored = score_requests(requests, reward, lambda result: progress.add(responses=1))
+    progress.add(prompts=stop - start)
+    for slot, result in zip(slots, scored):
         results[slot] = result
     table = gens.drop("response").with_columns(
         pl.Series("score", [r.score for r in results], dtype=pl.Float64),

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from multiprocessing.connection import Connection, wait
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..outcomes import TIMEOUT, VERIFIER_ERROR, ScoreRequest, ScoreResult, Verdict
 from ..settings import RewardSettings
@@ -93,6 +93,13 @@ class _Pending:
         return current, index
 
 
+OnResult = Callable[[ScoreResult], object]
+
+
+def ignore_result(result: ScoreResult) -> None:
+    pass
+
+
 class VerifierPool:
     """`workers` killable processes grading ScoreRequests with per-request deadlines (use as a context manager)."""
 
@@ -102,6 +109,7 @@ class VerifierPool:
         self.size = max(1, int(workers))
         self.workers: list[_Worker] = []
         self.start_failures = 0
+        self.on_result: OnResult = ignore_result
 
     def __enter__(self) -> VerifierPool:
         return self
@@ -115,8 +123,9 @@ class VerifierPool:
             worker.kill()
         self.workers = []
 
-    def score(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
-        """Grade `requests`; results in input order."""
+    def score(self, requests: Sequence[ScoreRequest], on_result: OnResult = ignore_result) -> list[ScoreResult]:
+        """Grade `requests`; results in input order. `on_result` gets each result as it arrives (progress)."""
+        self.on_result = on_result
         routes = [resolve(r.data_source, self.settings.custom_verifiers) for r in requests]
         limits = [route.timeout(self.settings) for route in routes]
         self.data_sources = sorted(set(self.data_sources).union(r.data_source for r in requests))
@@ -160,6 +169,7 @@ class VerifierPool:
             return
         index, result = message
         results[index] = result
+        self.on_result(result)
         worker.task = None
 
     def _enforce_deadlines(self, requests, routes, limits, results) -> None:
@@ -174,6 +184,7 @@ class VerifierPool:
 
     def _fail(self, index: int, outcome: str, detail: str, requests, routes: list[Route], results) -> None:
         results[index] = verdict_result(Verdict(0.0, outcome, detail), requests[index], routes[index], self.settings)
+        self.on_result(results[index])
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
