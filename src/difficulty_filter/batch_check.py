@@ -33,12 +33,14 @@ class BatchFileError(ValueError):
 @dataclass(frozen=True)
 class Expected:
     """What a complete batch holds: rows [start, stop) of the dataset, n samples each (or one `-1` row
-    for a prompt that could not be generated), with these dataset ids when known."""
+    for a prompt that was not generated), with these dataset ids when known. With `prefix` (adaptive sampling)
+    a row may stop early: it holds samples 0..k-1 for some 1 <= k <= n."""
 
     start: int
     stop: int
     n: int
     row_ids: Sequence[str] | None = None
+    prefix: bool = False
 
 
 def check_table(path: str | os.PathLike, table: pa.Table | pl.DataFrame, expected: Expected) -> None:
@@ -66,13 +68,16 @@ def check_table(path: str | os.PathLike, table: pa.Table | pl.DataFrame, expecte
                              + (f"; missing rows {_some(absent)}" if absent else "")
                              + (f"; rows {_some(stray)} do not belong here" if stray else ""))
     n = expected.n
-    complete = (((pl.col("rows") == n) & (pl.col("lo") == 0) & (pl.col("hi") == n - 1) & (pl.col("distinct") == n))
+    count_ok = pl.col("rows") <= n if expected.prefix else pl.col("rows") == n
+    complete = ((count_ok & (pl.col("lo") == 0) & (pl.col("hi") == pl.col("rows") - 1)
+                 & (pl.col("distinct") == pl.col("rows")))
                 | ((pl.col("rows") == 1) & (pl.col("lo") == -1)))
     bad = per_row.filter(~complete | (pl.col("ids") != 1))
     if bad.height:
         row = bad.row(0, named=True)
         raise BatchFileError(path, f"row {row['row_index']} has {row['rows']} response(s) with sample_index "
-                             f"{row['lo']}..{row['hi']} ({row['ids']} id(s)); expected n={n} (0..{n - 1})"
+                             f"{row['lo']}..{row['hi']} ({row['ids']} id(s)); expected "
+                             + (f"0..k-1 for some k <= n={n}" if expected.prefix else f"n={n} (0..{n - 1})")
                              + (f" ({bad.height} rows like it)" if bad.height > 1 else ""))
     if expected.row_ids is not None and has_ids:
         ids = per_row[ID_COLUMN].to_list()

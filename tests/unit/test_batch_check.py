@@ -133,3 +133,12 @@ def test_known_good_files_are_not_read_again_until_they_change(tmp_path, monkeyp
     truncate(path)                                                  # changes size and mtime
     monkeypatch.undo()
     assert "not a readable Parquet file" in remove_damaged([shard], known)[0] and not path.exists()
+
+
+def test_adaptive_batches_may_stop_a_row_early_but_only_after_a_prefix_of_samples():
+    early = drop(batch(0, 2), 2)                                            # row 0 keeps samples 0 and 1
+    check_table("b", early, Expected(0, 2, N, prefix=True))
+    with pytest.raises(BatchFileError, match="row 0 has 2 response"):
+        check_table("b", early, Expected(0, 2, N))
+    with pytest.raises(BatchFileError, match=r"row 0 has 2 response.*0\.\.k-1 for some k <= n=3"):
+        check_table("b", drop(batch(0, 2), 1), Expected(0, 2, N, prefix=True))   # samples 0 and 2: not a prefix
