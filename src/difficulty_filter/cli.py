@@ -20,6 +20,7 @@ COMMANDS = {
     "prepare": "prepare",
     "validate": "validate",
     "run": "run",
+    "status": "status",
 }
 
 
