@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from difficulty_filter import config
 from difficulty_filter.sandbox import executor, zygote
 from difficulty_filter.sandbox.compare import difference
 from difficulty_filter.sandbox.suite import TestSuite
@@ -56,9 +57,9 @@ def naive(program: str, suite: TestSuite) -> int:
     return len(cases)
 
 
-def ours(cfg: dict):
+def ours(code):
     def run(program: str, suite: TestSuite) -> int:
-        result = executor.run_tests(program, suite, cfg)
+        result = executor.run_tests(program, suite, code)
         return result.tests_passed + (result.status == "failed")
     return run
 
@@ -99,9 +100,11 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=10)
     parser.add_argument("--timeouts", type=int, default=2)
     parser.add_argument("--isolation", default="process", choices=["process", "bwrap", "none"])
+    parser.add_argument("--out", type=Path, help="result JSON (default: benchmarks/results/bench_code_<isolation>.json)")
     args = parser.parse_args()
-    cfg = {"isolation": args.isolation, "test_timeout": TEST_SECONDS, "total_timeout": 60, "calibrate": False}
-    sandbox = ours(cfg)
+    code = config.section("reward", {"code": {"isolation": args.isolation, "test_timeout": TEST_SECONDS,
+                                              "total_timeout": 60, "calibrate": False}}).code
+    sandbox = ours(code)
     sandbox(SUM, TestSuite("stdio", ("1\n",), ("1\n",)))  # start the zygote outside the timings
     zygote_pid = zygote.shared(args.isolation)._proc.pid
     rows = {}
@@ -113,7 +116,7 @@ def main() -> None:
     quick = [n for n in rows if n != "timeout"]
     totals = {(side, key): sum(rows[n][side][key] for n in quick)
               for side in ("sandbox", "naive") for key in ("seconds", "cpu_seconds")}
-    report = {"isolation": executor.describe({"code": cfg}), "python": sys.version.split()[0],
+    report = {"isolation": executor.describe(code), "python": sys.version.split()[0],
               "machine": platform.platform(), "cpus": os.cpu_count(), "load_average": os.getloadavg(),
               "test_seconds": TEST_SECONDS, "categories": rows,
               "quick_speedup_wall": round(totals["naive", "seconds"] / totals["sandbox", "seconds"], 2),
@@ -131,7 +134,7 @@ def main() -> None:
               f"{row['speedup_seconds']:>5}x {row['speedup_cpu_seconds']:>6}x")
     print(f"speedup on quick tests (correct + wrong + functional): {report['quick_speedup_wall']}x wall, "
           f"{report['quick_speedup_cpu']}x per core")
-    out = RESULTS / f"bench_code_{args.isolation}.json"
+    out = args.out or RESULTS / f"bench_code_{args.isolation}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out}")

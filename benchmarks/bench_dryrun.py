@@ -30,6 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from difficulty_filter.demo.workflow import copy_workflow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -91,10 +93,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-dryrun-"))
     try:
-        for name in ("Snakefile", "rules", "scripts", "config"):
-            src = ROOT / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
-        shutil.copytree(ROOT / "profiles", work / "profiles")
+        copy_workflow(ROOT, work)
         start = time.monotonic()
         make_dataset(work / "synthetic.parquet", args.rows)
         write_seconds = time.monotonic() - start

@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
+
+from difficulty_filter.demo.workflow import copy_workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODEL = ROOT / "resources" / "models" / "SmolLM2-135M-Instruct"
@@ -43,13 +44,6 @@ def make_dataset(path: Path, rows: int) -> None:
          "prompt": [{"role": "user", "content": f"What is {i} + {2 * i + 1}? Explain briefly."}],
          "reward_model": {"style": "rule", "ground_truth": str(3 * i + 1)}, "extra_info": {"index": i}}
         for i in range(rows)]), path)
-
-
-def workflow_copy(work: Path, config: dict) -> None:
-    for name in ("Snakefile", "rules", "scripts", "config"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
-    (work / "config" / "config.yaml").write_text(yaml.safe_dump(config))
 
 
 def config_for(args, engine: str, dataset: Path) -> dict:
@@ -208,7 +202,7 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix=f"bench-generate-{engine}-"))
         make_dataset(work / "bench.parquet", args.batches * args.batch_size)
         config = config_for(args, engine, work / "bench.parquet")
-        workflow_copy(work, config)
+        copy_workflow(ROOT, work, config)
         runs = {"snakemake": [], "bare": []}
         for r in range(args.repeats):  # alternate the order so that load drifts hit both sides alike
             order = ("snakemake", "bare") if r % 2 == 0 else ("bare", "snakemake")

@@ -25,10 +25,11 @@ class ServerSettings:
 
 @dataclass(frozen=True)
 class ModelSettings:
-    path: str
+    path: str | None
     revision: str | None
     tokenizer: str | None
     engine: str
+    generations: str | None
     dtype: str
     max_model_len: int | None
     tensor_parallel_size: int
@@ -127,8 +128,20 @@ class FilterSettings:
 
 
 @dataclass(frozen=True)
+class SuspectLabelSettings:
+    min_samples: int
+    min_share: float
+    witness_min_pass_rate: float
+    agreeing_models: int
+    agreeing_min_share: float
+
+
+@dataclass(frozen=True)
 class ReportSettings:
-    suspect_label_min_share: float
+    pass_at_k: tuple[int, ...]
+    outcome_warn_share: dict[str, float]
+    all_fail_min_prompts: int
+    suspect_label: SuspectLabelSettings
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +12,11 @@ import polars as pl
 import pytest
 import yaml
 
+from difficulty_filter.demo.workflow import copy_workflow
+
 from ..conftest import verl_row
 
 REPO = Path(__file__).resolve().parents[2]
-COPY = ["Snakefile", "rules", "scripts", "config", "profiles", "report", "envs"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.vllm]
 
@@ -44,10 +44,7 @@ def job_counts(output: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def workflow(tmp_path_factory, smollm2_dir):
-    work = tmp_path_factory.mktemp("wf")
-    for name in COPY:
-        if (REPO / name).exists():
-            (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, work / name)
+    work = copy_workflow(REPO, tmp_path_factory.mktemp("wf"))
     rows = [verl_row(i, f"What is {i} + {i + 1}?", str(2 * i + 1)) for i in range(5)]
     rows.append(verl_row(5, "Which year?", "2020", source="table__hitab"))
     rows.append(verl_row(6, "Anything", "x", source="mystery__source"))
@@ -82,7 +79,7 @@ def test_dry_run_prints_batch_counts(workflow):
     assert counts["generate"] == 2 and counts["reward"] == 6
 
 
-def test_every_output_exists_and_is_consistent(workflow):
+def test_every_output_exists_and_is_consistent(workflow, smollm2_dir):
     work, first = workflow
     results = work / "results/tiny"
     gens = sorted((results / "smol/generations").glob("*.parquet"))
@@ -105,7 +102,7 @@ def test_every_output_exists_and_is_consistent(workflow):
     summary = json.loads((results / "filter_summary.json").read_text())
     filtered = pl.read_parquet(results / "filtered.parquet")
     assert summary["kept_rows"] == filtered.height and summary["input_rows"] == 7
-    assert summary["provenance"]["models"]["smol"]["path"]
+    assert summary["provenance"]["models"]["smol"]["model"]["path"] == str(smollm2_dir)
     for model in ("smol", "smolsrv"):
         log = "".join(p.read_text() for p in (work / "logs/generate/tiny" / model).rglob("*.log"))
         assert log.count("model loads: 1") == 1                          # one load for the shard's 3 batches
@@ -165,16 +162,36 @@ def test_rulegraph_and_slurm_dry_run(workflow):
     work, _ = workflow
     graph = snakemake(work, "--rulegraph")
     assert graph.returncode == 0 and "digraph" in graph.stdout
-    for rule in ("generate", "reward", "pass_rates", "annotate", "filter", "analyze"):
+    for rule in ("row_index", "generate", "reward", "pass_rates", "annotate", "filter", "report_dataset"):
         assert f'label = "{rule}"' in graph.stdout
 
 
-@pytest.mark.parametrize("overlay, reruns, untouched", [
-    ({"sampling": {"temperature": 0.5}}, {"generate", "reward", "pass_rates"}, set()),
-    ({"reward": {"timeout": 25}}, {"reward", "pass_rates", "filter"}, {"generate"}),
+ENGINE_ONLY = {"models": {"smol": {"engine": "server", "gpu_memory_utilization": 0.3, "enforce_eager": False,
+                                   "engine_args": {"max_num_seqs": 8}, "slurm": {"runtime": 999},
+                                   "server": {"max_in_flight": 2, "startup_timeout": 99}}}}
+
+
+@pytest.mark.parametrize("overlay, planned", [
+    # engine, memory, parallelism, server and SLURM settings never regenerate (nor rescore)
+    (ENGINE_ONLY, {}),
+    ({"reward": {"workers": 2}}, {}),                                             # a speed knob
+    ({"sampling": {"temperature": 0.5}}, {"generate": 2, "reward": 6, "pass_rates": 2}),
+    ({"models": {"smol": {"chat_template_kwargs": {"x": 1}}}}, {"generate": 1, "reward": 3, "pass_rates": 1}),
+    ({"reward": {"timeout": 25}}, {"reward": 6, "pass_rates": 2}),
+    ({"reward": {"code": {"memory_mb": 512}}}, {"reward": 6, "reference_check": 1, "pass_rates": 2}),
+    ({"reward": {"exclude_infra_errors": True}}, {"pass_rates": 2}),
+    ({"filter": {"key_by": "position"}}, {"row_index": 1, "reference_check": 1, "pass_rates": 2}),
+    ({"filter": {"high": {"model": "smol", "threshold": 0.5}}}, {"filter": 1, "report_dataset": 1}),
 ])
-def test_setting_changes_rerun_their_stage_and_downstream_only(workflow, overlay, reruns, untouched):
+def test_each_setting_reruns_exactly_the_stages_it_changes(workflow, overlay, planned):
+    """Dry runs on the finished run: the jobs a changed setting plans (and so, by omission, those it does not)."""
     work, _ = workflow
     (work / "overlay.yaml").write_text(yaml.safe_dump(overlay))
-    counts = job_counts(snakemake(work, "-n", overlay="overlay.yaml").stdout)
-    assert reruns <= set(counts) and not untouched & set(counts)
+    res = snakemake(work, "-n", overlay="overlay.yaml")
+    assert res.returncode == 0, res.stderr[-3000:]
+    counts = job_counts(res.stdout)
+    counts.pop("all", None)
+    if "pass_rates" in planned:                             # new pass rates: everything after them
+        planned = {"annotate": 1, "filter": 1, "report_dataset": 1, "report_combined": planned["pass_rates"],
+                   **planned}
+    assert counts == planned

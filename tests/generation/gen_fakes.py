@@ -33,7 +33,7 @@ class FakeEngine:
             if self.batches_seen == self.die_after:
                 raise KeyboardInterrupt("job killed")
             self.batches_seen += 1
-            yield b, [[Sample(f"len={len(r.token_ids)} seed={r.seed} j={j}", 2 + j, "stop") for j in range(self.n)]
+            yield b, [[Sample(f"len={len(r.token_ids)} seed={r.seeds[j]} j={j}", 2 + j, "stop") for j in range(self.n)]
                       for r in requests]
 
 

@@ -6,6 +6,7 @@ batches, n=2, 8 new tokens.
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -25,10 +26,9 @@ pytest.importorskip("vllm")
 def cpu_cfgs(smollm2_dir, cfgs):
     """The SmolLM2 folder comes from tests/conftest.py (DF_TEST_MODEL_DIR, else the demo folder)."""
     model, sampling, prompts = cfgs
-    model = {**model, "path": str(smollm2_dir), "dtype": "float32", "max_model_len": 512, "gpus_per_job": 0,
-             "gpu_memory_utilization": 0.3, "enforce_eager": True,
-             "server": {**model["server"], "startup_timeout": 600}}   # a busy 2-core machine needs > 60 s
-    return model, {**sampling, "n": 2, "max_new_tokens": 8}, prompts
+    model = replace(model, path=str(smollm2_dir), dtype="float32", max_model_len=512,
+                    server=replace(model.server, startup_timeout=600))   # a busy 2-core machine needs > 60 s
+    return model, replace(sampling, n=2, max_new_tokens=8), prompts
 
 
 def run(tmp_path, model, sampling, prompts):
@@ -63,7 +63,7 @@ def test_offline(tmp_path, cpu_cfgs):
 def test_managed_server_one_load_no_orphans(tmp_path, cpu_cfgs, caplog):
     model, sampling, prompts = cpu_cfgs
     caplog.set_level(logging.INFO, logger="difficulty_filter")
-    stats, _ = run(tmp_path, {**model, "engine": "server"}, sampling, prompts)
+    stats, _ = run(tmp_path, replace(model, engine="server"), sampling, prompts)
     assert stats["model_loads"] == 1
     starts = [r.getMessage() for r in caplog.records if "healthy at" in r.getMessage()]
     assert len(starts) == 1
@@ -74,8 +74,8 @@ def test_managed_server_one_load_no_orphans(tmp_path, cpu_cfgs, caplog):
 def test_external_server(tmp_path, cpu_cfgs):
     model, sampling, prompts = cpu_cfgs
     port = free_port()
-    with managed_server(model, sampling["seed"], command=server_command(model, port, sampling["seed"]),
+    with managed_server(model, sampling.seed, command=server_command(model, port, sampling.seed),
                         port=port) as server:
-        external = {**model, "engine": "server", "server": {**model["server"], "urls": [server.url + "/v1"]}}
+        external = replace(model, engine="server", server=replace(model.server, urls=(server.url + "/v1",)))
         stats, _ = run(tmp_path, external, sampling, prompts)
     assert stats["model_loads"] == 0 and stats["prompts"] == 6

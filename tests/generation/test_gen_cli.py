@@ -19,22 +19,22 @@ def parse(*argv):
 
 def test_flags_override_schema_defaults(tmp_path):
     args = parse("--dataset", "d.parquet", "--model-path", "/m", "--output-dir", str(tmp_path), "--n", "4",
-                 "--tp-size", "2", "--truncation", "right", "--server-url", "http://h:8000")
-    s = generate.settings(args)
-    assert s["model"]["path"] == "/m" and s["model"]["tensor_parallel_size"] == 2
-    assert s["model"]["engine"] == "server" and s["model"]["server"]["urls"] == ["http://h:8000"]
-    assert s["sampling"]["n"] == 4 and s["sampling"]["top_p"] == 0.9  # schema default kept
-    assert s["prompts"]["truncation"] == "right" and s["batching"]["batch_size"] == 128
+                 "--tp-size", "2", "--gpus", "2", "--truncation", "right", "--server-url", "http://h:8000")
+    s, model = generate.settings(args)
+    assert model.path == "/m" and model.tensor_parallel_size == 2
+    assert model.engine == "server" and model.server.urls == ("http://h:8000",)
+    assert s.sampling.n == 4 and s.sampling.top_p == 0.9  # schema default kept
+    assert s.prompts.truncation == "right" and s.batching.batch_size == 128
 
 
 def test_config_model_is_picked_by_name(tmp_path):
     cfg = {"datasets": {"d": "d.parquet"}, "sampling": {"n": 3},
            "models": {"a": {"path": "/a"}, "b": {"path": "/b", "dtype": "float32"}}}
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(cfg))
-    s = generate.settings(parse("--dataset", "d.parquet", "--output-dir", "o", "--config", str(tmp_path / "c.yaml"),
-                                "--model", "b", "--seed", "9"))
-    assert s["model"]["path"] == "/b" and s["model"]["dtype"] == "float32"
-    assert s["sampling"]["n"] == 3 and s["sampling"]["seed"] == 9
+    s, model = generate.settings(parse("--dataset", "d.parquet", "--output-dir", "o", "--config",
+                                       str(tmp_path / "c.yaml"), "--model", "b", "--seed", "9"))
+    assert model.path == "/b" and model.dtype == "float32"
+    assert s.sampling.n == 3 and s.sampling.seed == 9
 
 
 def test_run_writes_batch_files_with_one_load(tmp_path, fake_engine, capsys):

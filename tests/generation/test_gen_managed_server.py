@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
 
 FAKE = textwrap.dedent('''
@@ -29,7 +30,8 @@ FAKE = textwrap.dedent('''
     http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 ''')
 
-CFG = {"path": "m", "server": {"startup_timeout": 20}}
+RAW = {"path": "m", "server": {"startup_timeout": 20}}
+CFG = config.section("model", RAW)
 
 
 def alive(pid):
@@ -99,7 +101,8 @@ def test_crash_during_startup_is_reported(tmp_path):
 def test_startup_timeout(tmp_path):
     cmd, port = fake(tmp_path, "slow")
     with pytest.raises(TimeoutError, match="startup_timeout"):
-        with managed_server({"server": {"startup_timeout": 2}}, 0, command=cmd, port=port):
+        with managed_server(config.section("model", {"path": "m", "server": {"startup_timeout": 2}}), 0,
+                            command=cmd, port=port):
             pass
     assert all_gone(tmp_path)
 
@@ -109,8 +112,9 @@ def test_sigterm_to_the_job_stops_the_server(tmp_path):
     job = tmp_path / "job.py"
     job.write_text(textwrap.dedent(f'''
         import sys, time
+        from difficulty_filter import config
         from difficulty_filter.generation.managed_server import managed_server
-        with managed_server({CFG!r}, 0, command={cmd!r}, port={port}):
+        with managed_server(config.section("model", {RAW!r}), 0, command={cmd!r}, port={port}):
             print("ready", flush=True)
             time.sleep(600)
     '''))
@@ -123,10 +127,11 @@ def test_sigterm_to_the_job_stops_the_server(tmp_path):
 
 
 def test_server_command_maps_config():
-    cfg = {"path": "/m", "dtype": "float32", "tensor_parallel_size": 2, "data_parallel_size": 4,
-           "gpu_memory_utilization": 0.8, "max_model_len": 4096, "enable_expert_parallel": True,
-           "enforce_eager": False, "trust_remote_code": True, "tokenizer": None, "revision": "abc",
-           "engine_args": {"max_num_seqs": 64, "enable_prefix_caching": False, "limit_mm_per_prompt": {"image": 0}}}
+    cfg = config.section("model", {
+        "path": "/m", "engine": "server", "dtype": "float32", "tensor_parallel_size": 2, "data_parallel_size": 4,
+        "gpu_memory_utilization": 0.8, "max_model_len": 4096, "enable_expert_parallel": True,
+        "enforce_eager": False, "trust_remote_code": True, "tokenizer": None, "revision": "abc",
+        "engine_args": {"max_num_seqs": 64, "enable_prefix_caching": False, "limit_mm_per_prompt": {"image": 0}}})
     cmd = server_command(cfg, 1234, seed=5)
     joined = " ".join(cmd)
     assert cmd[1:3] == ["-m", "vllm.entrypoints.openai.api_server"]

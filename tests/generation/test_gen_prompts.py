@@ -1,5 +1,6 @@
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.generation.prompts import PromptTooLong, prompt_limit, template_ids, truncate
 
 from .gen_fakes import WordTokenizer
@@ -33,11 +34,17 @@ def test_context_limit_truncates_without_too_long_flag():
     assert p.token_ids == IDS[4:] and p.truncated and not p.too_long
 
 
+def limit(max_model_len, max_new_tokens):
+    return prompt_limit(config.section("model", {"path": "m", "max_model_len": max_model_len}),
+                        config.section("sampling", {"max_new_tokens": max_new_tokens}),
+                        config.section("prompts", {"max_prompt_length": 4096}))
+
+
 def test_prompt_limit_leaves_room_for_new_tokens():
-    assert prompt_limit({"max_model_len": None}, {"max_new_tokens": 16}, {"max_prompt_length": 4096}) == 4096
-    assert prompt_limit({"max_model_len": 1024}, {"max_new_tokens": 1000}, {"max_prompt_length": 4096}) == 24
+    assert limit(None, 16) == 4096
+    assert limit(1024, 1000) == 24
     with pytest.raises(ValueError, match="no room"):
-        prompt_limit({"max_model_len": 100}, {"max_new_tokens": 100}, {"max_prompt_length": 4096})
+        limit(100, 100)
 
 
 def test_template_passes_chat_template_kwargs():

@@ -6,13 +6,13 @@ from difficulty_filter.generation.prompts import PreparedPrompt
 from difficulty_filter.generation.records import (METADATA_KEY, SCHEMA, Sample, batch_table, finish_reason,
                                                   write_batch, write_placeholder)
 
-ROWS = [Row(5, "a5", "math__x", [{"role": "user", "content": "q"}]),
-        Row(6, "a6", "math__x", [{"role": "user", "content": "r"}])]
+ROWS = [Row(5, "math__x", [{"role": "user", "content": "q"}]),
+        Row(6, "math__x", [{"role": "user", "content": "r"}])]
 PROMPTS = [PreparedPrompt([1, 2], 2, False, False), PreparedPrompt([3], 9, True, True)]
 
 
 def test_schema_matches_architecture():
-    assert SCHEMA.names == ["row_index", "row_id", "data_source", "sample_index", "response", "response_tokens",
+    assert SCHEMA.names == ["row_index", "data_source", "sample_index", "response", "response_tokens",
                             "finish_reason", "prompt_tokens", "too_long", "prompt_truncated"]
     assert str(SCHEMA.field("sample_index").type) == "int32" and str(SCHEMA.field("row_index").type) == "int64"
 

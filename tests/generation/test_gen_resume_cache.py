@@ -5,8 +5,8 @@ from difficulty_filter.generation.records import SCHEMA, write_batch
 from difficulty_filter.generation.resume_cache import ResumeCache, batch_key
 
 SETTINGS = {"model": {"path": "m"}, "sampling": {"n": 4, "seed": 0}, "prompts": {"max_prompt_length": 10}}
-ROWS = [Row(0, "a", "math__x", [{"role": "user", "content": "1+1"}]),
-        Row(1, "b", "math__x", [{"role": "user", "content": "2+2"}])]
+ROWS = [Row(0, "math__x", [{"role": "user", "content": "1+1"}]),
+        Row(1, "math__x", [{"role": "user", "content": "2+2"}])]
 
 
 def test_key_is_stable_and_sensitive():
@@ -16,9 +16,9 @@ def test_key_is_stable_and_sensitive():
         batch_key({**SETTINGS, "sampling": {"n": 4, "seed": 1}}, ROWS),
         batch_key({**SETTINGS, "model": {"path": "other"}}, ROWS),
         batch_key(SETTINGS, ROWS[:1]),
-        batch_key(SETTINGS, [ROWS[0], Row(1, "b", "math__x", [{"role": "user", "content": "2+3"}])]),
-        batch_key(SETTINGS, [ROWS[0], Row(1, "c", "math__x", ROWS[1].messages)]),
-        batch_key(SETTINGS, [ROWS[0], Row(2, "b", "math__x", ROWS[1].messages)]),
+        batch_key(SETTINGS, [ROWS[0], Row(1, "math__x", [{"role": "user", "content": "2+3"}])]),
+        batch_key(SETTINGS, [ROWS[0], Row(1, "math__y", ROWS[1].messages)]),
+        batch_key(SETTINGS, [ROWS[0], Row(2, "math__x", ROWS[1].messages)]),
     ]
     assert key not in changed and len(set(changed)) == len(changed)
 

@@ -7,11 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.generation.server_client import ServerClient, ServerError, base_url
 from difficulty_filter.generation.settings import Request
 
-SAMPLING = {"n": 2, "temperature": 1.0, "top_p": 0.9, "top_k": 100, "repetition_penalty": 1.0,
-            "max_new_tokens": 8, "seed": 0}
+SAMPLING = config.section("sampling", {"n": 2, "max_new_tokens": 8, "seed": 0})
 
 
 class FakeServer:
@@ -85,8 +85,9 @@ def server():
 
 
 def client(urls, alive=None, **cfg):
-    server_cfg = {"max_in_flight": 4, "request_timeout": 10, "max_retries": 3, **cfg}
-    return ServerClient(urls, server_cfg, SAMPLING, count_tokens=lambda t: len(t.split()), alive=alive,
+    server = config.section("model", {"path": "m", "server": {"max_in_flight": 4, "request_timeout": 10,
+                                                              "max_retries": 3, **cfg}}).server
+    return ServerClient(urls, server, SAMPLING, count_tokens=lambda t: len(t.split()), alive=alive,
                         backoff_seconds=0.01, max_backoff_seconds=0.05)
 
 

@@ -1,14 +1,16 @@
 """run_shard with a fake engine: outputs, seeds, placeholders, resume cache, truncation errors."""
 
 import os
+from dataclasses import replace
 
 import pyarrow.parquet as pq
 import pytest
 
-from difficulty_filter import atomic
+from difficulty_filter import atomic, config
 from difficulty_filter.dataset import DatasetError
 from difficulty_filter.generation import run_shard
 from difficulty_filter.generation.records import METADATA_KEY
+from difficulty_filter.generation.seeds import sample_seed
 
 from .gen_fakes import write_dataset
 
@@ -28,8 +30,9 @@ def test_writes_every_part_with_one_load(tmp_path, cfgs, fake_engine):
     assert [t.num_rows for t in tables] == [8, 8, 4, 0]
     first = tables[0].to_pylist()
     assert [r["row_index"] for r in first[:4]] == [0, 0, 1, 1]
-    assert first[0]["row_id"] == "1000" and first[2]["response"].startswith("len=")
-    assert "seed=7 " in first[0]["response"] and "seed=8 " in first[2]["response"]  # seed + row_index
+    assert "row_id" not in first[0] and first[2]["response"].startswith("len=")  # ids live in the row index
+    seeds = [int(r["response"].split("seed=")[1].split()[0]) for r in first]
+    assert seeds == [sample_seed(7, row, j) for row in (0, 1, 2, 3) for j in (0, 1)]  # one seed per sample
     meta = atomic.read_metadata(parts[0][2], METADATA_KEY)
     assert meta["sampling"]["n"] == 2 and meta["cache_key"] and "api_key" not in meta["model"]["server"]
 
@@ -64,7 +67,8 @@ def test_changed_sampling_does_not_reuse(tmp_path, cfgs, fake_engine):
     parts = parts_for(tmp_path / "gen", [(0, 3)])
     run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
     model, sampling, prompts = cfgs
-    stats = run_shard(data, parts, model, {**sampling, "temperature": 0.5}, prompts, cache_dir=str(tmp_path / "cache"))
+    stats = run_shard(data, parts, model, replace(sampling, temperature=0.5), prompts,
+                      cache_dir=str(tmp_path / "cache"))
     assert stats["reused_batches"] == 0 and stats["model_loads"] == 1
 
 
@@ -85,7 +89,8 @@ def test_truncation_error_names_file_row_field_before_loading(tmp_path, cfgs, fa
     model, sampling, prompts = cfgs
     with pytest.raises(DatasetError) as err:
         run_shard(data, parts_for(tmp_path / "gen", [(0, 4)]), model, sampling,
-                  {"max_prompt_length": 20, "truncation": "error"}, cache_dir=str(tmp_path / "c"))
+                  config.section("prompts", {"max_prompt_length": 20, "truncation": "error"}),
+                  cache_dir=str(tmp_path / "c"))
     assert str(data) in str(err.value) and "row 0" in str(err.value) and "'prompt'" in str(err.value)
     assert fake_engine["loads"] == 0
 
@@ -94,17 +99,8 @@ def test_left_truncation_flags_rows(tmp_path, cfgs, fake_engine):
     data = write_dataset(tmp_path / "d.parquet", 2, words=50)
     model, sampling, _ = cfgs
     parts = parts_for(tmp_path / "gen", [(0, 2)])
-    run_shard(data, parts, model, sampling, {"max_prompt_length": 20, "truncation": "left"},
+    run_shard(data, parts, model, sampling, config.section("prompts", {"max_prompt_length": 20}),
               cache_dir=str(tmp_path / "c"))
     row = pq.read_table(parts[0][2]).to_pylist()[0]
     assert row["too_long"] and row["prompt_truncated"] and row["prompt_tokens"] > 20
     assert row["response"].startswith("len=20 ")
-
-
-def test_missing_ids_follow_key_by(tmp_path, cfgs, fake_engine):
-    data = write_dataset(tmp_path / "d.parquet", 2, with_ids=False)
-    with pytest.raises(DatasetError, match="row 0"):
-        run_shard(data, parts_for(tmp_path / "a", [(0, 2)]), *cfgs, cache_dir=str(tmp_path / "c"))
-    parts = parts_for(tmp_path / "b", [(0, 2)])
-    run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "c"), key_by="position")
-    assert pq.read_table(parts[0][2]).column("row_id").to_pylist()[::2] == ["0", "1"]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.commands import score as score_command
 from difficulty_filter.scoring.jsonl import score_jsonl
 
@@ -36,7 +37,7 @@ def scored(tmp_path_factory):
              {"id": 9, "data_source": "math__x", "response": 42, "ground_truth": "4"},
              {"id": 10, "data_source": "math__x", "response": "x"}, GOOD[3], GOOD[4]]
     inp, out = write_lines(tmp / "in.jsonl", lines), tmp / "out.jsonl"
-    counts = score_jsonl(inp, out, {"workers": 2, "timeout": 10})
+    counts = score_jsonl(inp, out, config.section("reward", {"workers": 2, "timeout": 10}))
     return counts, read_lines(out), tmp
 
 
@@ -75,7 +76,8 @@ def test_no_temp_files_left(scored):
 def test_failed_run_leaves_no_output(tmp_path):
     inp = write_lines(tmp_path / "in.jsonl", [GOOD[0]])
     with pytest.raises(ValueError):
-        score_jsonl(inp, tmp_path / "out.jsonl", {"custom_verifiers": {"math__": "no_such_module_xyz:f"}})
+        score_jsonl(inp, tmp_path / "out.jsonl",
+                    config.section("reward", {"custom_verifiers": {"math__": "no_such_module_xyz:f"}}))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from difficulty_filter.outcomes import ScoreRequest
-from difficulty_filter.scoring import open_pool, reward_settings, score_requests
+from difficulty_filter import config
+from difficulty_filter.scoring import open_pool, score_requests
 
 VERIFIERS = textwrap.dedent("""
     import os, subprocess, sys, time, multiprocessing
@@ -49,6 +50,10 @@ def cfg(tmp_path):
     return {"timeout": 1.0, "custom_verifiers": {"t__": f"{path}:behave"}}
 
 
+def reward(raw: dict):
+    return config.section("reward", raw)
+
+
 def req(response: str) -> ScoreRequest:
     return ScoreRequest("t__x", response, None)
 
@@ -57,7 +62,7 @@ def req(response: str) -> ScoreRequest:
 def test_hanging_and_burning_verifiers_are_killed(cfg, workers):
     requests = [req("sleep:600"), req("ok:1"), req("burn"), req("ok:2")]
     start = time.monotonic()
-    results = score_requests(requests, {**cfg, "workers": workers})
+    results = score_requests(requests, reward({**cfg, "workers": workers}))
     assert [r.outcome for r in results] == ["timeout", "correct", "timeout", "correct"]
     assert [r.answer for r in results] == [None, "ok:1", None, "ok:2"]
     assert "1 s" in results[0].detail and results[0].verifier.startswith("custom:")
@@ -66,30 +71,30 @@ def test_hanging_and_burning_verifiers_are_killed(cfg, workers):
 
 def test_order_is_kept_with_uneven_durations(cfg):
     requests = [req(f"sleep:{0.2 if i % 3 == 0 else 0}:{i}") for i in range(12)]
-    results = score_requests(requests, {**cfg, "workers": 2})
+    results = score_requests(requests, reward({**cfg, "workers": 2}))
     assert [r.answer for r in results] == [r.response for r in requests]
 
 
 def test_samples_of_one_prompt_stay_on_one_worker(cfg):
     requests = [ScoreRequest("t__x", "pid", truth) for truth in "abababab"]
-    results = score_requests(requests, {**cfg, "workers": 2})
+    results = score_requests(requests, reward({**cfg, "workers": 2}))
     assert len({r.answer for r, q in zip(results, requests) if q.ground_truth == "a"}) == 1
 
 
 def test_exceptions_and_crashes_are_verifier_errors(cfg):
-    results = score_requests([req("raise"), req("exit"), req("ok")], {**cfg, "workers": 1})
+    results = score_requests([req("raise"), req("exit"), req("ok")], reward({**cfg, "workers": 1}))
     assert [r.outcome for r in results] == ["verifier_error", "verifier_error", "correct"]
     assert results[0].detail.startswith("ZeroDivisionError")
     assert "worker died" in results[1].detail
 
 
 def test_verifiers_may_start_processes(cfg):
-    assert score_requests([req("mp")], {**cfg, "timeout": 20})[0].outcome == "correct"
+    assert score_requests([req("mp")], reward({**cfg, "timeout": 20}))[0].outcome == "correct"
 
 
 def test_timeout_kills_the_whole_process_group(cfg, tmp_path):
     pid_file = tmp_path / "grandchild.pid"
-    assert score_requests([req(f"child:{pid_file}")], {**cfg, "timeout": 2})[0].outcome == "timeout"
+    assert score_requests([req(f"child:{pid_file}")], reward({**cfg, "timeout": 2}))[0].outcome == "timeout"
     pid = int(pid_file.read_text())
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
@@ -102,7 +107,7 @@ def test_timeout_kills_the_whole_process_group(cfg, tmp_path):
 
 
 def test_pool_is_reused_across_calls(cfg):
-    with open_pool({**cfg, "workers": 1}) as pool:
+    with open_pool(reward({**cfg, "workers": 1})) as pool:
         assert pool.score([req("a")])[0].answer == "a"
         first = pool.workers[0].process.pid
         assert pool.score([req("b")])[0].answer == "b"
@@ -114,15 +119,9 @@ def test_math_in_workers():
                 ScoreRequest("math__x", r"\boxed{9^{9^{9^{9}}}}", "10"),
                 ScoreRequest("math__x", r"<think>\boxed{1}", "1"),
                 ScoreRequest("nope__x", "1", "1")]
-    results = score_requests(requests, {"workers": 1, "timeout": 10})
+    results = score_requests(requests, reward({"workers": 1, "timeout": 10}))
     assert [r.outcome for r in results] == ["correct", "wrong", "truncated", "unknown_source"]
 
 
 def test_empty_input_starts_nothing():
-    assert score_requests([], {}) == []
-
-
-def test_settings_defaults():
-    s = reward_settings({"timeout": 5, "code": {"memory_mb": 512}})
-    assert (s["timeout"], s["workers"], s["correct_threshold"]) == (5, 4, 1.0)
-    assert s["code"] == {"total_timeout": 60.0, "memory_mb": 512}
+    assert score_requests([], reward({})) == []

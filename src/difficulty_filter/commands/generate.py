@@ -55,39 +55,36 @@ def add_parser(sub, name):
     p.add_argument("--max-prompt-length", type=int)
     p.add_argument("--truncation", choices=["left", "right", "error"])
     p.add_argument("--seed", type=int)
-    p.add_argument("--key-by", choices=["id", "position"], help="row_id from extra_info ids or positions")
     p.set_defaults(func=run)
 
 
-def settings(args) -> dict:
-    """Validated config sections (schema defaults filled) for this invocation."""
+def settings(args):
+    """Validated settings for this invocation: --config (or schema defaults) with the flags applied on top."""
+    import yaml
+
     from .. import config
 
-    if args.config:
-        cfg = config.load(args.config)
-        name = args.model or _only(cfg["models"], args.config)
-        if name not in cfg["models"]:
-            raise SystemExit(f"{args.config}: no model {name!r} (models: {', '.join(cfg['models'])})")
-        model = cfg["models"][name]
-    else:
-        if not args.model_path:
-            raise SystemExit("generate: give --model-path or --config")
-        cfg = config.validate({"datasets": {"cli": args.dataset}, "models": {"cli": {"path": args.model_path}}},
-                              "command line")
-        model = cfg["models"]["cli"]
-    sections = {"model": model, "sampling": cfg["sampling"], "prompts": cfg["prompts"],
-                "batching": cfg["batching"], "key_by": cfg["filter"]["key_by"]}
+    with open(args.config or os.devnull, encoding="utf-8") as f:
+        raw = yaml.safe_load(f) or {}
+    source = args.config or "command line"
+    models = raw.get("models") or {}
+    name = args.model or (_only(models, source) if args.config else "cli")
+    if args.config and name not in models:
+        raise SystemExit(f"{args.config}: no model {name!r} (models: {', '.join(models)})")
+    model = models.setdefault(name, {})
     if args.model_path:
         model["path"] = args.model_path
+    if "path" not in model:
+        raise SystemExit("generate: give --model-path or --config")
+    raw = {**raw, "datasets": {"cli": args.dataset}, "models": {name: model}}
     for dest, (section, key) in OVERRIDES.items():
         if getattr(args, dest) is not None:
-            sections[section][key] = getattr(args, dest)
+            (model if section == "model" else raw.setdefault(section, {}))[key] = getattr(args, dest)
     if args.server_urls:
         model["engine"] = "server"
-        model["server"]["urls"] = args.server_urls
-    if args.key_by:
-        sections["key_by"] = args.key_by
-    return sections
+        model.setdefault("server", {})["urls"] = args.server_urls
+    validated = config.validate(raw, source)
+    return validated, validated.models[name]
 
 
 def _only(models: dict, source: str) -> str:
@@ -99,13 +96,14 @@ def _only(models: dict, source: str) -> str:
 def run(args) -> int:
     from .. import batching, dataset
     from ..generation import run_shard
+    from ..index import build_index
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    s = settings(args)
-    plan = batching.plan(dataset.num_rows(args.dataset), s["batching"]["batch_size"],
-                         s["batching"]["batches_per_job"])
+    s, model = settings(args)
+    build_index(args.dataset, s.filter.key_by, s.reward)  # every row checked before the model loads
+    plan = batching.plan(dataset.num_rows(args.dataset), s.batching.batch_size, s.batching.batches_per_job)
     parts = [(b.start, b.stop, os.path.join(args.output_dir, f"batch_{b.name}.parquet")) for b in plan]
-    stats = run_shard(args.dataset, parts, s["model"], s["sampling"], s["prompts"],
-                      cache_dir=os.path.join(args.output_dir, ".cache"), key_by=s["key_by"])
+    stats = run_shard(args.dataset, parts, model, s.sampling, s.prompts,
+                      cache_dir=os.path.join(args.output_dir, ".cache"))
     print(json.dumps(stats))
     return 0

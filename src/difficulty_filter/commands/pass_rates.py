@@ -16,10 +16,13 @@ def add_parser(sub, name):
 
 
 def run(args) -> int:
+    from .. import config
+    from ..index import index_of
     from ..stats.pass_rates import write_pass_rates
 
     out = Path(args.output_dir)
-    table = write_pass_rates(args.rewards, args.dataset, out / "pass_rates.parquet", out / "idx_to_passrate.json",
-                             args.exclude_infra_errors, args.key_by)
+    index = index_of(args.dataset, args.key_by, config.section("reward"))
+    table = write_pass_rates(args.rewards, index, out / "pass_rates.parquet", out / "idx_to_passrate.json",
+                             args.exclude_infra_errors)
     print(f"{table.height} prompts -> {out / 'pass_rates.parquet'}, {out / 'idx_to_passrate.json'}")
     return 0

@@ -22,12 +22,19 @@ def run(args) -> int:
     from ..scoring.jsonl import score_jsonl
     from ..verifiers.custom import VerifierLoadError
 
+    from .. import config
+
     reward = _reward_section(args.config)
     for key, value in (("workers", args.workers), ("timeout", args.timeout), ("correct_threshold", args.threshold)):
         if value is not None:
             reward[key] = value
     try:
-        counts = score_jsonl(args.input, args.output, reward)
+        settings = config.section("reward", reward, args.config or "command line")
+    except config.ConfigError as exc:
+        print(f"difficulty-filter score: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        counts = score_jsonl(args.input, args.output, settings)
     except (VerifierLoadError, FileNotFoundError) as exc:
         print(f"difficulty-filter score: error: {exc}", file=sys.stderr)
         return 2

@@ -1,8 +1,9 @@
 """Checks of one dataset row; each problem is (field, message) and the caller adds file and row.
 
 The ground truth's shape is checked by the row's own verifier, graded against an empty response: every
-built-in verifier parses its ground truth first and raises on one it cannot use, so this refuses exactly
-the rows the reward stage would turn into verifier errors, with no second parser to drift.
+built-in verifier parses its ground truth first and raises (or answers `verifier_error`) on one it cannot
+use, so this refuses exactly the rows the reward stage would turn into verifier errors, with no second
+parser to drift.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from typing import Any, Iterator
 
 from ..dataset import prompt_messages
+from ..outcomes import VERIFIER_ERROR
 from ..settings import RewardSettings
 from ..verifiers.registry import Route
 
@@ -67,9 +69,12 @@ def ground_truth_problems(reward_model: Any, route: Route, extra_info: Any,
     if route.name == "unknown":
         return
     try:
-        route.verify("", truth, extra_info if isinstance(extra_info, dict) else {}, reward)
+        verdict = route.verify("", truth, extra_info if isinstance(extra_info, dict) else {}, reward)
     except Exception as exc:  # the verifier's own words say what is wrong with the shape
         yield field, f"not usable by the {route.name} verifier: {exc}"
+        return
+    if verdict.outcome == VERIFIER_ERROR:
+        yield field, f"not usable by the {route.name} verifier: {verdict.detail}"
 
 
 def _bytes_problem(field: str, value: bytes) -> Iterator[Problem]:

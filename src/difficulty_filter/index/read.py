@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ..settings import RewardSettings
+
 
 @dataclass(frozen=True)
 class RowIndex:
@@ -29,4 +31,12 @@ class RowIndex:
 
 
 def read_index(path: str | Path) -> RowIndex:
+    """The index the index stage wrote."""
     return RowIndex(str(path), pl.read_parquet(path))
+
+
+def index_of(dataset_path: str | Path, key_by: str, reward: RewardSettings) -> RowIndex:
+    """The index of a dataset built in memory (for commands that run without the workflow)."""
+    from .build import build_index
+
+    return RowIndex(str(dataset_path), pl.from_arrow(build_index(dataset_path, key_by, reward)))

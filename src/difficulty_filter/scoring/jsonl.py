@@ -10,20 +10,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from .. import atomic
 from ..outcomes import INVALID_INPUT, OUTCOMES, ScoreRequest, ScoreResult
+from ..settings import RewardSettings
 from . import open_pool
 
 #: Lines scored per pool call (bounds memory on large files).
 CHUNK_LINES = 4096
 
 
-def score_jsonl(in_path: str | Path, out_path: str | Path, reward_cfg: Mapping | None) -> dict[str, int]:
+def score_jsonl(in_path: str | Path, out_path: str | Path, reward: RewardSettings) -> dict[str, int]:
     """Score `in_path` into `out_path`; return counts: total, passed, and one per outcome (+ invalid_input)."""
     counts: Counter = Counter({outcome: 0 for outcome in (*OUTCOMES, INVALID_INPUT)})
-    with open_pool(reward_cfg) as pool, atomic.atomic_path(out_path) as tmp, \
+    with open_pool(reward) as pool, atomic.atomic_path(out_path) as tmp, \
             open(tmp, "w", encoding="utf-8") as out:
         for chunk in _chunks(_records(Path(in_path))):
             requests = [request for _, request in chunk if isinstance(request, ScoreRequest)]
