@@ -13,6 +13,7 @@ rule report_dataset:
         overview=dataset_report("overview.html", "overview", "Tables", "all tables"),
         summary=dataset_report("summary.json", "summary", "Tables", "statistics (JSON)"),
         buckets=dataset_report("buckets.tsv", "buckets", "Tables", "difficulty buckets"),
+        sampling=dataset_report("sampling.tsv", "sampling", "Tables", "pass@k and majority vote"),
         filter=dataset_report("filter.tsv", "filter", "Tables", "filter: kept and dropped"),
         notes=dataset_report("notes.tsv", "notes", "Health", "health notes"),
         flagged=dataset_report("flagged.tsv", "flagged", "Health", "rows to check"),

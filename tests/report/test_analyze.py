@@ -7,10 +7,11 @@ import polars as pl
 import pytest
 
 from .synthetic_results import write_dataset
+from difficulty_filter.config import section
 from difficulty_filter.report.analyze import analyze_combined, analyze_dataset, pair_of, publish
 
 DATASET_OUTPUTS = {"overview": "overview.html", "summary": "summary.json", "buckets": "buckets.tsv",
-                   "filter": "filter.tsv", "notes": "notes.tsv", "flagged": "flagged.tsv",
+                   "sampling": "sampling.tsv", "filter": "filter.tsv", "notes": "notes.tsv", "flagged": "flagged.tsv",
                    "histogram": "pass_rate_hist.png", "lengths": "length_vs_pass_rate.png",
                    "outcomes": "outcome_shares.png", "filter_effect": "filter_effect.png",
                    "matrix": "pair_matrix.tsv", "heatmap": "pair_heatmap.png"}
@@ -27,7 +28,7 @@ def inputs(tmp_path_factory):
 
 def dataset_report(paths, pair=("small", "large")):
     return analyze_dataset("demo", paths["pass_rates"], paths["annotated"], paths["filter_summary"],
-                           paths["reference_check"], pair, 0.5)
+                           paths["reference_check"], pair, section("report", {"pass_at_k": [1, 4, 16, 32]}))
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,13 @@ def test_summary_json(published):
     assert sum(sum(row.values()) for row in matrix["counts"].values()) == 300
     assert summary["filter"]["by_domain"][-1]["domain"] == "all"
     assert summary["filter"]["by_domain"][-1]["before"] == 300
+    assert {"pass@1", "pass@4", "pass@16", "maj@n"} <= set(whole) and "pass@32" not in whole  # n = 16
+    assert whole["pass@1"] == pytest.approx(whole["mean"])
+    by_bucket = summary["by_bucket"]["small"]
+    assert list(by_bucket)[-1] == "all" and by_bucket["all"]["prompts"] == 300
+    assert by_bucket["Impossible"]["pass@16"] == 0 and by_bucket["Perfect"]["pass@1"] == 1
+    low, high = by_bucket["all"]["wilson_low"], by_bucket["all"]["wilson_high"]
+    assert low < by_bucket["all"]["pass_rate"] < high
 
 
 def test_tsv_tables(published):
@@ -67,12 +75,16 @@ def test_tsv_tables(published):
     notes = pl.read_csv(published / "notes.tsv", separator="\t")
     assert {"suspect_label", "reference_failed", "no_answer"} <= set(notes["kind"])
     assert pl.read_csv(published / "pair_matrix.tsv", separator="\t").height == 7
+    sampling = pl.read_csv(published / "sampling.tsv", separator="\t")
+    assert sampling.columns == ["model", "bucket", "prompts", "responses", "pass_rate", "wilson_low", "wilson_high",
+                                "pass@1", "pass@4", "pass@16", "maj@n", "majority_share"]
 
 
 def test_overview_and_log_show_the_tables(published):
     html = (published / "overview.html").read_text()
     log = (published / "log.txt").read_text()
-    for text in ("Difficulty report: demo", "Pass rates by domain", "Health notes", "Rows to check", "Provenance"):
+    for text in ("Difficulty report: demo", "Pass rates by domain", "Pass@k and majority vote by difficulty bucket",
+                 "Health notes", "Rows to check", "Provenance"):
         assert text in html and text in log
 
 
@@ -96,7 +108,7 @@ def test_pair_of(filter_models, models, pair):
 
 def test_combined_report(inputs, tmp_path, caplog):
     paths = {name: p["pass_rates"]["small"] for name, p in inputs.items()}
-    report = analyze_combined("small", paths)
+    report = analyze_combined("small", paths, [1, 4])
     with open(tmp_path / "log.txt", "w") as log:
         publish(report, {k: tmp_path / v for k, v in COMBINED_OUTPUTS.items()}, echo=log)
     assert "40 keys of other were already in an earlier dataset" in caplog.text
@@ -104,6 +116,7 @@ def test_combined_report(inputs, tmp_path, caplog):
     assert summary["datasets"] == ["demo", "other"]
     assert summary["levels"]["all"]["all datasets"]["total"] == 340
     assert summary["levels"]["dataset"]["other"]["total"] == 40
+    assert summary["levels"]["dataset"]["other"]["pass@4"] > summary["levels"]["dataset"]["other"]["pass@1"]
     mapping = json.loads((tmp_path / "M_combined.json").read_text())
     assert len(mapping) == 300 and summary["keys_in_combined_map"] == 300
     for name in COMBINED_OUTPUTS.values():

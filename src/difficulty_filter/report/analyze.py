@@ -12,13 +12,14 @@ from rich.rule import Rule
 
 from .. import __version__
 from ..atomic import atomic_path, write_json, write_text
+from ..settings import ReportSettings
 from ..stats.buckets import BUCKET_NAMES
 from ..stats.pass_rates import idx_to_passrate
 from . import plots, render
 from .health import Note, flagged_rows, health_notes, notes_frame
 from .inputs import read_json, read_pass_rates, read_provenance
 from .passrate_map import merge_maps
-from .tables import STAT_COLUMNS, filter_table, level_table, pair_matrix
+from .tables import STAT_COLUMNS, bucket_sampling_table, filter_table, level_table, pair_matrix, usable_ks
 
 DATASET_LEVELS = ("dataset", "domain", "data_source")
 COMBINED_LEVELS = ("all", "dataset", "domain")
@@ -47,16 +48,19 @@ def nest_levels(table: pl.DataFrame, series: str = "model") -> dict[str, dict[st
     """A level table as {level: {series value: {group: statistics with a `buckets` dict}}}."""
     nested: dict = {}
     for row in table.iter_rows(named=True):
-        stats = {k: row[k] for k in STAT_COLUMNS} | {"buckets": {b: row[b] for b in BUCKET_NAMES}}
+        buckets = {b: row.pop(b) for b in BUCKET_NAMES}
+        stats = {k: v for k, v in row.items() if k not in (series, "level", "group")} | {"buckets": buckets}
         nested.setdefault(row["level"], {}).setdefault(row[series], {})[row["group"]] = stats
     return nested
 
 
-def _print_levels(console: Console, table: pl.DataFrame, levels: Sequence[str]) -> None:
+def _print_levels(console: Console, table: pl.DataFrame, levels: Sequence[str], series: str = "model") -> None:
+    """The bucket counts of each level (pass@k and majority votes are in the TSV/JSON and the bucket table)."""
     console.print(render.BUCKET_LEGEND)
     for level in levels:
         title = "Pass rates over all datasets" if level == "all" else f"Pass rates by {level}"
-        console.print(render.bucket_table(table.filter(pl.col("level") == level).drop("level"), title))
+        rows = table.filter(pl.col("level") == level).select(series, "group", *STAT_COLUMNS, *BUCKET_NAMES)
+        console.print(render.bucket_table(rows, title))
 
 
 @dataclass
@@ -66,6 +70,7 @@ class DatasetReport:
     dataset: str
     frame: pl.DataFrame
     buckets: pl.DataFrame
+    sampling: pl.DataFrame
     filters: pl.DataFrame
     filter_summary: dict
     flagged: pl.DataFrame
@@ -81,6 +86,8 @@ class DatasetReport:
             "counts": {row.pop("low_bucket"): row for row in self.matrix.to_dicts()}}
         return {"dataset": self.dataset, "version": self.version, "provenance": self.provenance,
                 "models": sorted(self.frame["model"].unique()), "levels": nest_levels(self.buckets),
+                "by_bucket": {model: {row.pop("bucket"): row for row in rows.drop("model").to_dicts()}
+                              for (model,), rows in self.sampling.group_by("model", maintain_order=True)},
                 "pair_matrix": matrix, "filter": {"by_domain": self.filters.to_dicts(), "summary": self.filter_summary},
                 "notes": [n.as_dict() for n in self.notes], "flagged_rows": self.flagged.to_dicts()}
 
@@ -88,6 +95,8 @@ class DatasetReport:
         console.print(Rule(f"Difficulty report: {self.dataset}"))
         console.print(render.mapping_table({"package version": self.version, **(self.provenance or {})}, "Provenance"))
         _print_levels(console, self.buckets, DATASET_LEVELS)
+        console.print(render.frame_table(self.sampling, "Pass@k and majority vote by difficulty bucket",
+                                         caption=render.SAMPLING_LEGEND))
         if self.matrix is not None:
             console.print(render.frame_table(self.matrix, f"Prompts by bucket: {self.pair[0]} (rows, low model) "
                                                           f"x {self.pair[1]} (columns, high model)"))
@@ -109,6 +118,7 @@ class DatasetReport:
         writers: dict[str, Writer] = {
             "summary": lambda p: write_json(p, self.summary()),
             "buckets": lambda p: write_tsv(p, self.buckets),
+            "sampling": lambda p: write_tsv(p, self.sampling),
             "filter": lambda p: write_tsv(p, self.filters),
             "notes": lambda p: write_tsv(p, notes_frame(self.notes)),
             "flagged": lambda p: write_tsv(p, self.flagged),
@@ -131,16 +141,18 @@ class DatasetReport:
 
 def analyze_dataset(dataset: str, pass_rates: Mapping[str, str | os.PathLike], annotated: str | os.PathLike,
                     filter_summary: str | os.PathLike, reference_check: str | os.PathLike,
-                    pair: Sequence[str] | None = None, suspect_label_min_share: float = 0.5) -> DatasetReport:
-    """The report of one dataset from its per-model pass rates ({model: path}) and the filter stage's files."""
+                    pair: Sequence[str] | None, report: ReportSettings) -> DatasetReport:
+    """The report of one dataset from its per-model pass rates ({model: path}) and the filter stage's files;
+    `report` is the config's report section (pass@k list, health thresholds)."""
     frame = read_pass_rates({dataset: pass_rates})
-    flagged = flagged_rows(frame, pl.read_parquet(reference_check), suspect_label_min_share)
+    flagged = flagged_rows(frame, pl.read_parquet(reference_check), report.suspect_label)
     summary = read_json(filter_summary)
     pair = tuple(pair) if pair else None
+    ks = usable_ks(frame, report.pass_at_k)
     return DatasetReport(
-        dataset=dataset, frame=frame, buckets=level_table(frame, DATASET_LEVELS),
-        filters=filter_table(summary), filter_summary=summary,
-        flagged=flagged, notes=health_notes(frame, flagged), provenance=read_provenance(annotated),
+        dataset=dataset, frame=frame, buckets=level_table(frame, DATASET_LEVELS, ks),
+        sampling=bucket_sampling_table(frame, ks), filters=filter_table(summary), filter_summary=summary,
+        flagged=flagged, notes=health_notes(frame, flagged, report), provenance=read_provenance(annotated),
         pair=pair, matrix=pair_matrix(frame, *pair) if pair else None)
 
 
@@ -177,12 +189,15 @@ class CombinedReport:
         }
 
 
-def analyze_combined(model: str, pass_rates: Mapping[str, str | os.PathLike]) -> CombinedReport:
-    """The report of one model over every dataset ({dataset: pass_rates path}); the combined
-    idx_to_passrate map keeps the later dataset's value for a key two datasets share (logged)."""
+def analyze_combined(model: str, pass_rates: Mapping[str, str | os.PathLike],
+                     pass_at_k: Sequence[int]) -> CombinedReport:
+    """The report of one model over every dataset ({dataset: pass_rates path}), with pass@k for the usable
+    values of `pass_at_k`; the combined idx_to_passrate map keeps the later dataset's value for a key two
+    datasets share (logged)."""
     frame = read_pass_rates({d: {model: p} for d, p in pass_rates.items()}).with_columns(all=pl.lit(ALL_DATASETS))
     mapping = merge_maps({d: idx_to_passrate(frame.filter(pl.col("dataset") == d)) for d in pass_rates})
-    return CombinedReport(model=model, frame=frame, buckets=level_table(frame, COMBINED_LEVELS), mapping=mapping)
+    buckets = level_table(frame, COMBINED_LEVELS, usable_ks(frame, pass_at_k))
+    return CombinedReport(model=model, frame=frame, buckets=buckets, mapping=mapping)
 
 
 def publish(report: DatasetReport | CombinedReport, outputs: Mapping[str, str | os.PathLike],

@@ -28,6 +28,10 @@ def bucket_range(name: str) -> str:
 BUCKET_LEGEND = ("total = prompts with a pass rate; std = population std; buckets: "
                  + ", ".join(f"{name} {bucket_range(name)}" for name in BUCKET_NAMES))
 
+SAMPLING_LEGEND = ("pass rate = passed / responses of the group, with its Wilson 95% interval; pass@k = mean "
+                   "unbiased pass@k of prompts with >= k samples; maj@n = share of prompts whose most common answer "
+                   "is correct; majority_share = mean share of that answer among a prompt's responses")
+
 
 def recording_console(file=None) -> Console:
     """A console that also records its output for `export_html`; plain text when `file` is not a terminal."""
