@@ -126,8 +126,13 @@ def _check_parallelism(s: typed.Settings, source: str) -> None:
 
 
 def check_model_paths(s: typed.Settings, source: str = "config") -> None:
-    """Every model path and tokenizer loads without a download (run before a workflow plans any job)."""
+    """Every model path and tokenizer loads without a download, and every rollouts file of engine: file exists
+    (run before a workflow plans any job)."""
     for name, model in s.models.items():
+        if model.engine == "file":
+            if not Path(model.generations).exists():
+                raise ConfigError(f"{source}: models.{name}.generations: {model.generations!r} does not exist")
+            continue
         for field in ("path", "tokenizer"):
             problem = _missing_model_folder(getattr(model, field))
             if problem:
