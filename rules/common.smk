@@ -172,7 +172,7 @@ def reference_check_params(wildcards):
 
 
 def pass_rates_params(wildcards):
-    return pass_rate_triggers(SETTINGS.reward)
+    return pass_rate_triggers(SETTINGS.reward, SETTINGS.report)
 
 
 def annotate_params(wildcards):

@@ -1,10 +1,12 @@
 """Snakemake script: write the demo model's HF folder next to the declared config.json."""
 
-import sys
 from pathlib import Path
 
 from difficulty_filter.demo.model import materialize
+from difficulty_filter.job_console import job_console
 
-with open(snakemake.log[0], "w") as log:
-    sys.stderr = log
-    print(materialize(Path(snakemake.output[0]).parent), file=log)
+if __name__ == "__main__":
+    with job_console(snakemake) as job:
+        folder = Path(snakemake.output[0]).parent
+        print(materialize(folder))
+        job.summary = str(folder)

@@ -1,13 +1,14 @@
 """Snakemake script: score one batch of generations."""
 
-import logging
-
+from difficulty_filter.job_console import job_console
 from difficulty_filter.scoring.batch_file import score_batch_file
 from difficulty_filter.workflow import job_settings
 
 if __name__ == "__main__":
-    logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    counts = score_batch_file(snakemake.input.generations, snakemake.input.dataset, snakemake.params.rows,
-                              snakemake.output[0], job_settings(snakemake).reward)
-    logging.getLogger("reward").info("outcomes: %s", counts)
+    with job_console(snakemake) as job:
+        settings = job_settings(snakemake)
+        with job.progress(settings.results_dir) as progress:
+            counts = score_batch_file(snakemake.input.generations, snakemake.input.dataset, snakemake.params.rows,
+                                      snakemake.output[0], settings.reward, progress)
+        outcomes = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items(), key=lambda c: -c[1]))
+        job.summary = f"{sum(counts.values())} responses: {outcomes or 'none'}"

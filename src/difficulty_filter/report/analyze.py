@@ -14,12 +14,13 @@ from .. import __version__
 from ..atomic import atomic_path, write_json, write_text
 from ..settings import ReportSettings
 from ..stats.buckets import BUCKET_NAMES
+from ..stats.pass_at_k import usable_ks
 from ..stats.pass_rates import idx_to_passrate
 from . import plots, render
 from .health import Note, flagged_rows, health_notes, notes_frame
 from .inputs import read_json, read_pass_rates, read_provenance
 from .passrate_map import merge_maps
-from .tables import STAT_COLUMNS, bucket_sampling_table, filter_table, level_table, pair_matrix, usable_ks
+from .tables import STAT_COLUMNS, bucket_sampling_table, filter_table, level_table, pair_matrix
 
 DATASET_LEVELS = ("dataset", "domain", "data_source")
 COMBINED_LEVELS = ("all", "dataset", "domain")
@@ -148,7 +149,7 @@ def analyze_dataset(dataset: str, pass_rates: Mapping[str, str | os.PathLike], a
     flagged = flagged_rows(frame, pl.read_parquet(reference_check), report.suspect_label)
     summary = read_json(filter_summary)
     pair = tuple(pair) if pair else None
-    ks = usable_ks(frame, report.pass_at_k)
+    ks = usable_ks(report.pass_at_k, frame["n"].max())
     return DatasetReport(
         dataset=dataset, frame=frame, buckets=level_table(frame, DATASET_LEVELS, ks),
         sampling=bucket_sampling_table(frame, ks), filters=filter_table(summary), filter_summary=summary,
@@ -196,7 +197,7 @@ def analyze_combined(model: str, pass_rates: Mapping[str, str | os.PathLike],
     datasets share (logged)."""
     frame = read_pass_rates({d: {model: p} for d, p in pass_rates.items()}).with_columns(all=pl.lit(ALL_DATASETS))
     mapping = merge_maps({d: idx_to_passrate(frame.filter(pl.col("dataset") == d)) for d in pass_rates})
-    buckets = level_table(frame, COMBINED_LEVELS, usable_ks(frame, pass_at_k))
+    buckets = level_table(frame, COMBINED_LEVELS, usable_ks(pass_at_k, frame["n"].max()))
     return CombinedReport(model=model, frame=frame, buckets=buckets, mapping=mapping)
 
 

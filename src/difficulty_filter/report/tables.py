@@ -43,12 +43,6 @@ def bucket_table(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     )
 
 
-def usable_ks(frame: pl.DataFrame, ks: Sequence[int]) -> list[int]:
-    """The configured k values that some prompt of `frame` has enough samples for."""
-    most = frame["n"].max() or 0
-    return [k for k in ks if k <= most]
-
-
 def sampling_columns(ks: Sequence[int]) -> list[str]:
     return [*map(pass_at_k_name, ks), MAJORITY_VOTE, "majority_share"]
 

@@ -17,6 +17,11 @@ def pass_at_k(n: int, c: int, k: int) -> float:
     return (total - math.comb(n - c, k)) / total
 
 
+def usable_ks(ks: Sequence[int], most_samples: int | None) -> list[int]:
+    """The configured k values that a prompt with `most_samples` graded samples has enough samples for."""
+    return [k for k in ks if k <= (most_samples or 0)]
+
+
 def pass_at_k_name(k: int) -> str:
     return f"pass@{k}"
 

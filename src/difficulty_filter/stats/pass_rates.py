@@ -9,8 +9,9 @@ import polars as pl
 
 from ..index import RowIndex
 from ..outcomes import INFRA_OUTCOMES, OUTCOMES
-from ..settings import RewardSettings
+from ..settings import ReportSettings, RewardSettings
 from .majority_vote import majority_votes, top_wrong_answers
+from .pass_at_k import usable_ks, with_pass_at_k
 from .wilson import wilson_interval
 
 
@@ -75,17 +76,19 @@ def idx_to_passrate(table: pl.DataFrame) -> dict[str, float | None]:
     return mapping
 
 
-def triggers(reward: RewardSettings) -> dict:
+def triggers(reward: RewardSettings, report: ReportSettings) -> dict:
     """Settings that change pass rates computed from given reward batches."""
-    return {"exclude_infra_errors": reward.exclude_infra_errors}
+    return {"exclude_infra_errors": reward.exclude_infra_errors, "pass_at_k": list(report.pass_at_k)}
 
 
 def write_pass_rates(reward_paths: Sequence[str | Path], index: RowIndex, table_out: str | Path,
-                     json_out: str | Path, exclude_infra_errors: bool) -> pl.DataFrame:
-    """The pass_rates stage: per-prompt table (Parquet, row ids from the index) and idx_to_passrate.json."""
+                     json_out: str | Path, exclude_infra_errors: bool, pass_at_k: Sequence[int]) -> pl.DataFrame:
+    """The pass_rates stage: per-prompt table (Parquet, row ids from the index, a `pass@k` column per usable k of
+    `pass_at_k`) and idx_to_passrate.json."""
     from .. import atomic
 
     table = per_prompt(read_rewards(reward_paths), exclude_infra_errors)
+    table = with_pass_at_k(table, usable_ks(pass_at_k, table["n"].max()))
     table = table.with_columns(pl.Series("row_id", index.row_ids(table["row_index"]), dtype=pl.String))
     mapping = idx_to_passrate(table)
     atomic.write_parquet(table_out, table.to_arrow())
