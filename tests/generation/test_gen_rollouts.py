@@ -77,3 +77,34 @@ def test_rollouts_of_another_dataset_only(tmp_path, index):
     with pytest.raises(RolloutsError, match="no rollout matches a row of this dataset"):
         import_rollouts(jsonl(tmp_path / "r.jsonl", [{"id": 1, "data_source": "x", "response": "y"}]), index, N,
                         tmp_path / "imported.parquet")
+
+
+def test_a_file_model_shard_is_copied_without_a_model(tmp_path, index):
+    from difficulty_filter import config
+    from difficulty_filter.generation import run_shard
+
+    rollouts = jsonl(tmp_path / "r.jsonl", score_lines(index))
+    settings = config.validate({"datasets": {"d": "d.parquet"}, "models": {"m": {"engine": "file",
+                                "generations": str(rollouts)}}, "sampling": {"n": N}})
+    imported = tmp_path / "imported.parquet"
+    import_rollouts(rollouts, index, N, imported)
+    parts = [(0, 3, str(tmp_path / "p0.parquet")), (3, 4, str(tmp_path / "p1.parquet")),
+             (4, 4, str(tmp_path / "p2.parquet"))]
+    stats = run_shard("no dataset read", parts, settings.models["m"], settings.sampling, settings.prompts,
+                      cache_dir=str(tmp_path / "cache"), rollouts=str(imported))
+    assert stats["prompts"] == 4 and stats["model_loads"] == 0
+    assert [pq.read_metadata(p).num_rows for _, _, p in parts] == [6, 2, 0]
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_file_model_needs_its_rollouts_not_a_model_path(tmp_path):
+    from difficulty_filter import config
+
+    with pytest.raises(config.ConfigError, match="generations"):
+        config.validate({"datasets": {"d": "d.parquet"}, "models": {"m": {"engine": "file"}}})
+    with pytest.raises(config.ConfigError, match="path"):
+        config.validate({"datasets": {"d": "d.parquet"}, "models": {"m": {}}})
+    settings = config.validate({"datasets": {"d": "d.parquet"},
+                                "models": {"m": {"engine": "file", "generations": str(tmp_path / "nope.jsonl")}}})
+    with pytest.raises(config.ConfigError, match=r"models\.m\.generations: .*nope\.jsonl' does not exist"):
+        config.check_model_paths(settings)

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import atomic
 from ..batch_check import Expected, check_table
-from .records import FINISH_REASONS, SCHEMA
+from ..progress import Progress
+from .records import FINISH_REASONS, SCHEMA, write_batch, write_placeholder
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,25 @@ def read_batch(imported: str | Path, start: int, stop: int, n: int) -> pa.Table:
     table = pq.read_table(imported, filters=[("row_index", ">=", start), ("row_index", "<", stop)], schema=SCHEMA)
     check_table(imported, table, Expected(start, stop, n))
     return table
+
+
+def copy_rollouts(imported: str | Path | None, parts: list[tuple[int, int, str]], n: int, metadata: dict,
+                  progress: Progress) -> int:
+    """Write a shard's batch files (`(start, stop, path)` parts) from an imported file; return the prompts."""
+    if imported is None:
+        raise RolloutsError("engine: file needs the imported rollouts file (rule import_generations)")
+    prompts = sum(max(stop - start, 0) for start, stop, _ in parts)
+    progress.expect(prompts=prompts, responses=prompts * n)
+    progress.phase("copying rollouts")
+    for start, stop, out in parts:
+        if stop <= start:
+            write_placeholder(out, metadata)
+            continue
+        table = read_batch(imported, start, stop, n)
+        write_batch(out, table, metadata)
+        progress.add(prompts=stop - start, responses=pc.sum(pc.greater_equal(table["sample_index"], 0)).as_py())
+        log.info("wrote %s (%d rows)", out, table.num_rows)
+    return prompts
 
 
 def _matched(source: str | Path, index: pl.DataFrame) -> pl.LazyFrame:

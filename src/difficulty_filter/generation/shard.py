@@ -14,6 +14,7 @@ from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit
 from ..settings import ModelSettings, PromptSettings, SamplingSettings
 from .records import batch_table, write_batch, write_placeholder
 from .resume_cache import ResumeCache, batch_key
+from .rollouts import copy_rollouts
 from .settings import Request, file_metadata, triggers
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class _Batch:
 
 
 def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: ModelSettings,
-              sampling: SamplingSettings, prompts: PromptSettings, cache_dir: str,
+              sampling: SamplingSettings, prompts: PromptSettings, cache_dir: str, rollouts: str | None = None,
               gpu_lock_dir: str | None = None, progress: Progress | None = None) -> dict:
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
@@ -40,6 +41,11 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
     progress = progress or Progress(None)
     started = time.monotonic()
     stats = {"model_loads": 0, "prompts": 0, "output_tokens": 0, "seconds": 0.0, "reused_batches": 0}
+    if model.engine == "file":  # responses from `rollouts` (imported by rule import_generations): nothing to cache
+        stats["prompts"] = copy_rollouts(rollouts, parts, sampling.n, file_metadata(model, sampling, prompts, None),
+                                         progress)
+        stats["seconds"] = round(time.monotonic() - started, 3)
+        return stats
     cache = ResumeCache(cache_dir)
     settings = triggers(model, sampling, prompts)
     todo, keys = [], []
