@@ -7,6 +7,7 @@ from pathlib import Path
 from difficulty_filter import batching, config as df_config, dataset as df_dataset
 from difficulty_filter.domains import DOMAINS
 from difficulty_filter.filtering.stage import annotate_triggers, filter_triggers
+from difficulty_filter.generation.rollouts import triggers as rollouts_triggers
 from difficulty_filter.generation.settings import triggers as generation_triggers
 from difficulty_filter.index import triggers as index_triggers
 from difficulty_filter.prepare.naming import output_prefix
@@ -130,19 +131,35 @@ def shard_parts(wildcards):
     return [batch_rows(wildcards.dataset, f"s{wildcards.shard}_p{p}") for p in PARTS]
 
 
+def imported_generations_path(dataset, model):
+    return f"{RESULTS}/{dataset}/{model}/imported_generations.parquet"
+
+
 def model_inputs(wildcards):
     """The model folder's config.json when the folder is local (so the demo model rule runs first)."""
+    if SETTINGS.models[wildcards.model].engine == "file":
+        return []
     path = Path(SETTINGS.models[wildcards.model].path)
     built = str(path).startswith(df_config.BUILT_MODELS_DIR)
     return [str(path / "config.json")] if built or (path / "config.json").exists() else []
 
 
+def rollouts_input(wildcards):
+    """engine file: the model's rollouts imported for this dataset (rule import_generations)."""
+    is_file = SETTINGS.models[wildcards.model].engine == "file"
+    return [imported_generations_path(wildcards.dataset, wildcards.model)] if is_file else []
+
+
 def gpus_of(wildcards):
-    return SETTINGS.models[wildcards.model].gpus_per_job
+    model = SETTINGS.models[wildcards.model]
+    return 0 if model.engine == "file" else model.gpus_per_job
 
 
 def generate_threads(wildcards):
-    """All local cores for a CPU model (vLLM's CPU build uses them); a few for a GPU job's tokenizer."""
+    """All local cores for a CPU model (vLLM's CPU build uses them); a few for a GPU job's tokenizer; one to
+    copy rollouts (engine file)."""
+    if SETTINGS.models[wildcards.model].engine == "file":
+        return 1
     return workflow.cores if gpus_of(wildcards) == 0 else 4
 
 
@@ -157,6 +174,10 @@ def model_slurm(key, default):
 def generate_params(wildcards):
     model = SETTINGS.models[wildcards.model]
     return generation_triggers(model, SETTINGS.sampling, SETTINGS.prompts)
+
+
+def import_params(wildcards):
+    return rollouts_triggers(SETTINGS.sampling)
 
 
 def row_index_params(wildcards):

@@ -8,6 +8,7 @@ rule generate:
         # checked before any GPU time; a rebuilt index (e.g. new filter.key_by) does not change the text
         row_index=ancient(row_index_path("{dataset}")),
         model=model_inputs,
+        rollouts=rollouts_input,
     output:
         expand(generation_path("{{dataset}}", "{{model}}", "s{{shard}}_p{part}"), part=PARTS),
     params:
@@ -26,3 +27,26 @@ rule generate:
         "../envs/vllm.yaml"
     script:
         "../scripts/generate.py"
+
+
+# import_generations (engine file): the model's rollouts matched to this dataset's rows and checked once, sorted
+# so that each generate job reads only its own rows.
+
+
+rule import_generations:
+    input:
+        rollouts=lambda w: SETTINGS.models[w.model].generations,
+        row_index=row_index_path("{dataset}"),
+    output:
+        imported_generations_path("{dataset}", "{model}"),
+    params:
+        triggers=import_params,
+    localrule: True
+    log:
+        "logs/import_generations/{dataset}/{model}.log",
+    benchmark:
+        "benchmarks/runs/import_generations/{dataset}/{model}.tsv"
+    conda:
+        "../envs/core.yaml"
+    script:
+        "../scripts/import_generations.py"

@@ -13,7 +13,8 @@ if __name__ == "__main__":
         with job.progress(settings.results_dir) as progress:
             stats = run_shard(snakemake.input.dataset, parts, settings.models[model], settings.sampling,
                               settings.prompts, cache_dir=f"{settings.results_dir}/.cache/generations/{dataset}/{model}",
-                              gpu_lock_dir=f"{settings.results_dir}/.gpu_locks", progress=progress)
+                              gpu_lock_dir=f"{settings.results_dir}/.gpu_locks", progress=progress,
+                              rollouts=next(iter(snakemake.input.rollouts), None))
         loads = stats["model_loads"]
         reused = f", {stats['reused_batches']} batches from the resume cache" if stats["reused_batches"] else ""
         job.summary = f"{describe(progress.record())}, {loads} model load{'s' * (loads != 1)}{reused}"

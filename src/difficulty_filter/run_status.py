@@ -59,7 +59,8 @@ class PairStatus:
 
 @dataclass
 class DatasetResult:
-    """A filtered dataset: row counts and the paths a user wants next."""
+    """A filtered dataset: row counts, prompts per difficulty bucket and model (once reported), and the paths a
+    user wants next."""
 
     dataset: str
     input_rows: int
@@ -67,6 +68,7 @@ class DatasetResult:
     dropped_by_reason: dict[str, int]
     filtered: str
     report: str | None
+    buckets: dict[str, dict[str, int]]
 
 
 @dataclass
@@ -171,10 +173,17 @@ def dataset_result(results: Path, name: str) -> DatasetResult | None:
         summary = json.loads(summary_path.read_text())
     except (OSError, ValueError):
         return None
-    overview = results / name / "report" / "overview.html"
+    report = results / name / "report"
+    try:
+        levels = json.loads((report / "summary.json").read_text())["levels"]["dataset"]
+        buckets = {model: groups[name]["buckets"] for model, groups in levels.items()}
+    except (OSError, ValueError, KeyError):
+        buckets = {}
+    overview = report / "overview.html"
     return DatasetResult(name, summary["input_rows"], summary["kept_rows"],
                          {k: v for k, v in summary["dropped_by_reason"].items() if v},
-                         str(results / name / "filtered.parquet"), str(overview) if overview.exists() else None)
+                         str(results / name / "filtered.parquet"), str(overview) if overview.exists() else None,
+                         buckets)
 
 
 def run_status(results_dir: str | Path, settings: Settings | None = None,

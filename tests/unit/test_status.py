@@ -72,6 +72,8 @@ def finished(tmp_path):
         "input_rows": ROWS, "kept_rows": 15, "dropped_rows": 5,
         "dropped_by_reason": {"too_hard": 3, "too_easy": 2, "missing": 0, "broken_tests": 0}})
     atomic.write_text(results / "demo" / "report" / "overview.html", "<html></html>")
+    atomic.write_json(results / "demo" / "report" / "summary.json", {"levels": {"dataset": {"m": {"demo": {
+        "total": 20, "buckets": {"Impossible": 5, "Hard": 10, "Perfect": 5}}}}}})
     return config
 
 
@@ -100,6 +102,7 @@ def test_finished_run(finished):
     [result] = status.results
     assert (result.input_rows, result.kept_rows, result.dropped_by_reason) == (20, 15, {"too_hard": 3, "too_easy": 2})
     assert result.report.endswith("demo/report/overview.html")
+    assert result.buckets == {"m": {"Impossible": 5, "Hard": 10, "Perfect": 5}}
 
 
 def test_half_finished_run(half_finished):
@@ -139,6 +142,7 @@ def test_table_of_a_finished_run_says_what_it_gave(finished, capsys):
     out = capsys.readouterr().out
     assert "3/3" in out and "done" in out and "wrong 70%, correct 30%" in out
     assert "demo: 20 rows -> 15 kept, 5 dropped (too_hard 3, too_easy 2)" in out
+    assert "  m: Impossible 5, Hard 10, Perfect 5" in out
     assert "report/overview.html" in out
 
 

@@ -110,6 +110,8 @@ def render(console, status) -> None:
         reasons = ", ".join(f"{k} {v}" for k, v in r.dropped_by_reason.items())
         console.print(f"{r.dataset}: {r.input_rows} rows -> {r.kept_rows} kept, {dropped} dropped"
                       + (f" ({reasons})" if reasons else ""), markup=False)
+        for model, buckets in r.buckets.items():
+            console.print(f"  {model}: " + ", ".join(f"{b} {n}" for b, n in buckets.items()), markup=False)
         console.print(f"  filtered: {r.filtered}", markup=False)
         if r.report:
             console.print(f"  report:   {r.report} (tables, health notes; plots beside it)", markup=False)

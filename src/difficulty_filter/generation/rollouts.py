@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from .. import atomic
 from ..batch_check import Expected, check_table
 from ..progress import Progress
+from ..settings import SamplingSettings
 from .records import FINISH_REASONS, SCHEMA, write_batch, write_placeholder
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ ROW_GROUP_ROWS = 16_384
 
 class RolloutsError(ValueError):
     """The rollouts file cannot provide this dataset's generations; the message names the file."""
+
+
+def triggers(sampling: SamplingSettings) -> dict:
+    """Settings that change an import: the responses each row must have."""
+    return {"n": sampling.n}
 
 
 def scan_source(path: str | Path) -> pl.LazyFrame:
