@@ -18,8 +18,7 @@ install: $(BIN)/difficulty-filter
 
 demo: install
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/snakemake --profile profiles/local
-	$(BIN)/difficulty-filter analyze --output-dir results --datasets demo --model smollm2
-	@echo "Filtered dataset: results/demo/filtered.parquet (summary: results/demo/filter_summary.json)"
+	@$(BIN)/difficulty-filter status
 
 test: install
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest
