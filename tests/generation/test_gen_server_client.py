@@ -96,44 +96,44 @@ def test_base_url_forms():
         == {"http://h:8000"}
 
 
-def test_generate_orders_choices_and_sends_sampling(server):
+def test_generate_sends_one_seeded_request_per_sample(server):
     s = server()
     c = client([s.url + "/v1"])
-    [(b, results)] = list(c.generate([[Request([1, 2, 3], 10)]]))
-    assert b == 0 and [x.text for x in results[0]] == ["p3 s10 j0", "p3 s10 j1"]
-    assert [x.tokens for x in results[0]] == [1, 2]
-    body = s.bodies[0]
-    assert body["model"] == "fake-model" and body["prompt"] == [1, 2, 3] and body["n"] == 2
+    [(b, results)] = list(c.generate([[Request([1, 2, 3], (10, 11))]]))
+    assert b == 0 and [x.text for x in results[0]] == ["p3 s10 j0", "p3 s11 j0"]  # one request per sample
+    assert [x.tokens for x in results[0]] == [1, 1]
+    body = min(s.bodies, key=lambda body: body["seed"])
+    assert body["model"] == "fake-model" and body["prompt"] == [1, 2, 3] and body["n"] == 1
     assert body["max_tokens"] == 8 and body["top_k"] == 100 and body["seed"] == 10 and body["return_token_ids"]
 
 
 def test_token_count_falls_back_to_local_tokenizer(server):
     c = client([server(token_ids=False).url])
-    [(_, results)] = list(c.generate([[Request([1], 0)]]))
+    [(_, results)] = list(c.generate([[Request([1], (0, 1))]]))
     assert [x.tokens for x in results[0]] == [3, 3]
 
 
 @pytest.mark.parametrize("code", [503, 500, 429])
 def test_transient_errors_are_retried(server, code):
     s = server(fail_first=2, fail_code=code)
-    [(_, results)] = list(client([s.url]).generate([[Request([1], 0)]]))
+    [(_, results)] = list(client([s.url]).generate([[Request([1], (0,))]]))
     assert results[0][0].text == "p1 s0 j0" and s.calls == 3
 
 
 def test_retries_run_out(server):
     s = server(fail_first=100)
     with pytest.raises(ServerError, match="after 3 attempt"):
-        list(client([s.url], max_retries=2).generate([[Request([1], 0)]]))
+        list(client([s.url], max_retries=2).generate([[Request([1], (0,))]]))
 
 
 def test_too_long_prompt_becomes_none_other_4xx_fails(server):
     s = server()
-    [(_, results)] = list(client([s.url]).generate([[Request([1] * 60, 0), Request([1], 1)]]))
+    [(_, results)] = list(client([s.url]).generate([[Request([1] * 60, (0,)), Request([1], (1,))]]))
     assert results[0] is None and results[1] is not None
     bad = client([s.url])
     bad.fields["top_k"] = -99
     with pytest.raises(ServerError, match="HTTP 400.*top_k"):
-        list(bad.generate([[Request([1], 0)]]))
+        list(bad.generate([[Request([1], (0,))]]))
 
 
 def test_dead_server_fails_the_batch(server):
@@ -143,7 +143,7 @@ def test_dead_server_fails_the_batch(server):
     s.close()
     start = time.monotonic()
     with pytest.raises(ServerError, match="failed after 3 attempt"):
-        list(c.generate([[Request([1], 0)]]))
+        list(c.generate([[Request([1], (0,))]]))
     assert time.monotonic() - start < 5
 
 
@@ -153,19 +153,19 @@ def test_dead_managed_server_fails_without_retrying(server):
     c.connect()
     s.close()
     with pytest.raises(ServerError, match="died"):
-        list(c.generate([[Request([1], 0)]]))
+        list(c.generate([[Request([1], (0,))]]))
 
 
-def test_round_robin_over_urls_in_batch_order(server):
+def test_round_robin_over_urls(server):
     a, b = server(), server()
-    batches = [[Request([1], i) for i in range(6)], [Request([1], 6 + i) for i in range(6)]]
+    batches = [[Request([1], (i,)) for i in range(6)], [Request([1], (6 + i,)) for i in range(6)]]
     out = list(client([a.url, b.url]).generate(batches))
-    assert [n for n, _ in out] == [0, 1] and all(len(r) == 6 for _, r in out)
+    assert sorted(n for n, _ in out) == [0, 1] and all(len(r) == 6 for _, r in out)
     assert a.calls == b.calls == 6
     assert sorted(body["seed"] for body in a.bodies + b.bodies) == list(range(12))
 
 
 def test_requests_in_flight_are_bounded(server):
     s = server(delay=0.1)
-    list(client([s.url], max_in_flight=3).generate([[Request([1], i) for i in range(12)]]))
+    list(client([s.url], max_in_flight=3).generate([[Request([1], (i,)) for i in range(12)]]))
     assert s.max_in_flight == 3

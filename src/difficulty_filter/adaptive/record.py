@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from .tally import Tally
 
 #: Every sample was drawn (adaptive sampling off, or no earlier stop was possible).
@@ -17,6 +19,16 @@ CASCADE = "cascade"
 #: Not sampled: the engine rejected the prompt (too long).
 NOT_GENERATED = "not_generated"
 STOP_REASONS = (FULL, EXACT, CONFIDENCE, CASCADE, NOT_GENERATED)
+
+#: Columns an adaptive generations batch adds to every row (the record of the row's prompt, repeated per sample).
+RECORD_COLUMNS = pa.schema([
+    ("stop_reason", pa.string()),
+    ("samples_target", pa.int32()),
+    ("samples_drawn", pa.int32()),
+    ("passes_at_stop", pa.int32()),
+    ("full_rate_low", pa.float64()),
+    ("full_rate_high", pa.float64()),
+])
 
 
 @dataclass(frozen=True)
@@ -38,3 +50,9 @@ class PromptRecord:
             raise ValueError(f"unknown stop reason {stop_reason!r}")
         low, high = tally.rate_range()
         return cls(row_index, tally.n, tally.drawn, tally.passes, stop_reason, low, high)
+
+    def columns(self) -> dict:
+        """This record as RECORD_COLUMNS values."""
+        return {"stop_reason": self.stop_reason, "samples_target": self.n, "samples_drawn": self.drawn,
+                "passes_at_stop": self.passes, "full_rate_low": self.full_rate_low,
+                "full_rate_high": self.full_rate_high}

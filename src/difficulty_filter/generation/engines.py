@@ -16,11 +16,14 @@ from .server_client import ServerClient
 @contextlib.contextmanager
 def open_engine(model: ModelSettings, sampling: SamplingSettings, tokenizer: Any,
                 gpu_lock_dir: str | None) -> Iterator[tuple[Any, int]]:
-    """Yield (engine with `generate(batches)`, number of model loads it cost this process)."""
+    """Yield (engine, number of model loads it cost this process); the engine is a `SampleStream`."""
     if model.engine == "server" and model.server.urls:
         client = ServerClient(model.server.urls, model.server, sampling, _counter(tokenizer))
         client.connect()
-        yield client, 0
+        try:
+            yield client, 0
+        finally:
+            client.close()
         return
     with gpu_slots(gpu_lock_dir, model.gpus_per_job), vllm_sized_threads():
         if model.engine == "offline":
@@ -34,7 +37,10 @@ def open_engine(model: ModelSettings, sampling: SamplingSettings, tokenizer: Any
                 client = ServerClient([server.url], model.server, sampling, _counter(tokenizer),
                                       alive=server.alive)
                 client.connect()
-                yield client, 1
+                try:
+                    yield client, 1
+                finally:
+                    client.close()
 
 
 #: What Snakemake exports to script jobs (= the rule's threads); see vllm_sized_threads.

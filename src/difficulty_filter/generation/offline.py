@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterator, Sequence
+from typing import Hashable, Sequence
 
 from ..settings import ModelSettings, SamplingSettings
 from .records import Sample, finish_reason
-from .settings import Request, engine_args, sampling_fields
+from .settings import engine_args, sampling_fields
+from .stream import POLL_SECONDS, SampleStream
 
 log = logging.getLogger(__name__)
 
@@ -30,48 +31,56 @@ def llm_kwargs(model: ModelSettings, seed: int) -> dict:
     return {**kwargs, **engine_args(model)}
 
 
-class OfflineEngine:
-    """Loads the model once; `generate` streams finished batches while vLLM batches across all of them."""
+class OfflineEngine(SampleStream):
+    """Loads the model once; every sample is one seeded request in the engine's queue (continuous batching)."""
 
     def __init__(self, model: ModelSettings, sampling: SamplingSettings):
         from vllm import LLM
 
         self.fields = sampling_fields(sampling)
         self.llm = LLM(**llm_kwargs(model, sampling.seed))
+        self.capacity = self.llm.llm_engine.vllm_config.scheduler_config.max_num_seqs
+        self._owner: dict[str, Hashable] = {}  # vLLM's request id -> tag
+        self._refused: list[tuple[Hashable, None]] = []
 
-    def generate(self, batches: Sequence[Sequence[Request]]) -> Iterator[tuple[int, list[list[Sample] | None]]]:
-        """Yield (batch number, per-prompt samples) as batches finish; None marks a prompt vLLM rejected."""
+    def submit(self, tag: Hashable, token_ids: list[int], seed: int) -> None:
         from vllm import SamplingParams, TokensPrompt
         from vllm.exceptions import VLLMValidationError
 
-        results: list[list[list[Sample] | None]] = [[None] * len(b) for b in batches]
-        pending = [len(b) for b in batches]
-        owner: dict[str, tuple[int, int]] = {}
-        for b, requests in enumerate(batches):
-            for i, req in enumerate(requests):
-                try:
-                    [rid] = self.llm.enqueue(TokensPrompt(prompt_token_ids=req.token_ids),
-                                             SamplingParams(seed=req.seed, **self.fields), use_tqdm=False)
-                except (VLLMValidationError, ValueError) as exc:
-                    log.warning("prompt %d of batch %d rejected by vLLM: %s", i, b, exc)
-                    pending[b] -= 1
-                    continue
-                # enqueue returns the internal id "<counter>-<random>"; outputs carry "<counter>"
-                owner[rid.split("-", 1)[0]] = (b, i)
-        yield from ((b, results[b]) for b in range(len(batches)) if pending[b] == 0)
+        try:
+            [rid] = self.llm.enqueue(TokensPrompt(prompt_token_ids=token_ids),
+                                     SamplingParams(seed=seed, **self.fields), use_tqdm=False)
+        except (VLLMValidationError, ValueError) as exc:
+            log.warning("sample %s refused by vLLM: %s", tag, exc)
+            self._refused.append((tag, None))
+            return
+        # enqueue returns the internal id "<counter>-<random>"; outputs and abort use "<counter>"
+        self._owner[rid.split("-", 1)[0]] = tag
+
+    def poll(self, timeout: float = POLL_SECONDS) -> list[tuple[Hashable, Sample | None]]:
+        done, self._refused = self._refused, []
         engine = self.llm.llm_engine
-        while engine.has_unfinished_requests():
+        if not done and self._owner:
+            if not engine.has_unfinished_requests():
+                raise RuntimeError(f"vLLM finished without answering {len(self._owner)} request(s)")
             for out in engine.step():
-                if not out.finished:
-                    continue
-                b, i = owner.pop(out.request_id)
-                results[b][i] = [Sample(c.text, len(c.token_ids), finish_reason(c.finish_reason))
-                                 for c in out.outputs]
-                pending[b] -= 1
-                if pending[b] == 0:
-                    yield b, results[b]
-        if owner:
-            raise RuntimeError(f"vLLM finished without answering {len(owner)} request(s)")
+                if out.finished and out.request_id in self._owner:
+                    [c] = out.outputs
+                    done.append((self._owner.pop(out.request_id),
+                                 Sample(c.text, len(c.token_ids), finish_reason(c.finish_reason))))
+        return done
+
+    def abort(self, tags: Sequence[Hashable]) -> None:
+        wanted = set(tags)
+        ids = [rid for rid, tag in self._owner.items() if tag in wanted]
+        if ids:
+            self.llm.llm_engine.abort_request(ids)
+        for rid in ids:
+            del self._owner[rid]
+
+    @property
+    def running(self) -> int:
+        return len(self._owner) + len(self._refused)
 
     def close(self) -> None:
         """Shut the engine (and its worker processes) down."""

@@ -8,11 +8,12 @@ from typing import Sequence
 import pyarrow as pa
 
 from .. import atomic
+from ..adaptive.record import CASCADE, RECORD_COLUMNS, PromptRecord
 from .inputs import Row
 from .prompts import PreparedPrompt
 
 METADATA_KEY = "difficulty_filter.generation"
-FINISH_REASONS = ("stop", "length", "abort", "prompt_too_long")
+FINISH_REASONS = ("stop", "length", "abort", "prompt_too_long", "skipped")
 
 SCHEMA = pa.schema([
     ("row_index", pa.int64()),
@@ -39,20 +40,26 @@ def finish_reason(raw: str | None) -> str:
     return raw if raw in ("stop", "length") else "abort"
 
 
-def batch_table(rows: Sequence[Row], prompts: Sequence[PreparedPrompt],
-                results: Sequence[list[Sample] | None]) -> pa.Table:
-    """One row per (prompt, sample); a prompt the engine rejected (None) keeps one `prompt_too_long` row."""
-    columns: dict[str, list] = {name: [] for name in SCHEMA.names}
-    for row, prompt, samples in zip(rows, prompts, results, strict=True):
-        entries = list(enumerate(samples)) if samples is not None else [(-1, Sample("", 0, "prompt_too_long"))]
+def batch_table(rows: Sequence[Row], prompts: Sequence[PreparedPrompt], results: Sequence[list[Sample] | None],
+                records: Sequence[PromptRecord] | None = None) -> pa.Table:
+    """One row per (prompt, sample); a prompt with no samples (None) keeps one `sample_index = -1` row:
+    `prompt_too_long` when the engine rejected it, `skipped` when the adaptive cascade did not sample it.
+    With `records` (adaptive sampling) every row also carries its prompt's record (RECORD_COLUMNS)."""
+    schema = SCHEMA if records is None else pa.schema([*SCHEMA, *RECORD_COLUMNS])
+    columns: dict[str, list] = {name: [] for name in schema.names}
+    for k, (row, prompt, samples) in enumerate(zip(rows, prompts, results, strict=True)):
+        record = records[k] if records is not None else None
+        unsampled = "skipped" if record is not None and record.stop_reason == CASCADE else "prompt_too_long"
+        entries = list(enumerate(samples)) if samples is not None else [(-1, Sample("", 0, unsampled))]
+        extra = record.columns() if record is not None else {}
         for j, sample in entries:
             for name, value in (("row_index", row.index), ("data_source", row.data_source), ("sample_index", j),
                                 ("response", sample.text), ("response_tokens", sample.tokens),
                                 ("finish_reason", sample.finish_reason),
                                 ("prompt_tokens", prompt.prompt_tokens), ("too_long", prompt.too_long),
-                                ("prompt_truncated", prompt.truncated)):
+                                ("prompt_truncated", prompt.truncated), *extra.items()):
                 columns[name].append(value)
-    return pa.table(columns, schema=SCHEMA)
+    return pa.table(columns, schema=schema)
 
 
 def write_batch(path: str, table: pa.Table, metadata: dict) -> None:

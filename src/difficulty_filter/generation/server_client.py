@@ -1,7 +1,7 @@
 """Client of OpenAI-compatible vLLM servers.
 
-Each prompt is one `/v1/completions` request carrying the already templated and truncated token ids (so
-truncation is identical to the offline engine), `n` samples and the prompt's seed. Requests go round-robin
+Each sample is one `/v1/completions` request carrying the already templated and truncated token ids (so
+truncation is identical to the offline engine), `n = 1` and the sample's own seed. Requests go round-robin
 over the base URLs with at most `max_in_flight` in flight; connection errors, timeouts, 429 and 5xx are
 retried with exponential backoff and jitter; a prompt the server rejects as too long becomes a
 `prompt_too_long` row; anything else fails the batch with the URL and the server's message.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import queue
 import random
 import re
 import threading
@@ -20,11 +21,12 @@ import urllib.error
 import urllib.request
 from concurrent.futures import Future, ThreadPoolExecutor
 from http.client import HTTPException
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Hashable, Sequence
 
 from ..settings import SamplingSettings, ServerSettings
 from .records import Sample, finish_reason
-from .settings import Request, sampling_fields
+from .settings import sampling_fields
+from .stream import POLL_SECONDS, SampleStream
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def base_url(url: str) -> str:
     return url[:-3] if url.endswith("/v1") else url
 
 
-class ServerClient:
+class ServerClient(SampleStream):
     def __init__(self, urls: Sequence[str], server: ServerSettings, sampling: SamplingSettings,
                  count_tokens: Callable[[str], int], alive: Callable[[], bool] | None = None,
                  backoff_seconds: float = 0.5, max_backoff_seconds: float = 30.0):
@@ -61,6 +63,9 @@ class ServerClient:
         self._next = itertools.count()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: dict[Hashable, Future] = {}
+        self._done: queue.Queue = queue.Queue()
         self.model: str | None = None
 
     # -- HTTP ---------------------------------------------------------------------------------------
@@ -110,29 +115,58 @@ class ServerClient:
         self.model = card["id"]
         return card
 
-    def complete(self, req: Request) -> list[Sample] | None:
-        """The `n` samples of one prompt, or None if the server rejected the prompt as too long."""
-        body = {"model": self.model, "prompt": req.token_ids, "seed": req.seed, **self.fields}
+    def complete(self, token_ids: list[int], seed: int) -> Sample | None:
+        """One sample, or None if the server rejected the prompt as too long."""
+        body = {"model": self.model, "prompt": token_ids, "seed": seed, **self.fields}
         try:
             reply = self.call("/v1/completions", body)
         except PromptRejected as exc:
             log.warning("prompt rejected by the server: %s", exc)
             return None
-        choices = sorted(reply["choices"], key=lambda c: c["index"])
-        return [Sample(c["text"], len(c["token_ids"]) if c.get("token_ids") is not None
-                       else self.count_tokens(c["text"]), finish_reason(c.get("finish_reason")))
-                for c in choices]
+        [c] = reply["choices"]
+        return Sample(c["text"], len(c["token_ids"]) if c.get("token_ids") is not None
+                      else self.count_tokens(c["text"]), finish_reason(c.get("finish_reason")))
 
-    def generate(self, batches: Sequence[Sequence[Request]]) -> Iterator[tuple[int, list[list[Sample] | None]]]:
-        """Yield (batch number, per-prompt samples) in batch order; all batches share the request pool."""
+    # -- SampleStream ---------------------------------------------------------------------------------
+    @property
+    def capacity(self) -> int:
+        return self.server.max_in_flight
+
+    def submit(self, tag: Hashable, token_ids: list[int], seed: int) -> None:
         if self.model is None:
             self.connect()
-        self._stop.clear()
-        pool = ThreadPoolExecutor(max_workers=self.server.max_in_flight, thread_name_prefix="vllm-client")
+        if self._pool is None:
+            self._stop.clear()
+            self._pool = ThreadPoolExecutor(max_workers=self.server.max_in_flight, thread_name_prefix="vllm-client")
+        future = self._pool.submit(self.complete, token_ids, seed)
+        self._futures[tag] = future
+        future.add_done_callback(lambda f: f.cancelled() or self._done.put((tag, f)))
+
+    def poll(self, timeout: float = POLL_SECONDS) -> list[tuple[Hashable, Sample | None]]:
+        finished = []
         try:
-            futures: list[list[Future]] = [[pool.submit(self.complete, r) for r in batch] for batch in batches]
-            for b, batch in enumerate(futures):
-                yield b, [f.result() for f in batch]
-        finally:
-            self._stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)
+            finished.append(self._done.get(timeout=timeout if self._futures else 0))
+            while True:
+                finished.append(self._done.get_nowait())
+        except queue.Empty:
+            pass
+        # a result comes back only while its tag is live (not aborted); errors fail the caller
+        return [(tag, future.result()) for tag, future in finished if self._futures.pop(tag, None) is future]
+
+    def abort(self, tags: Sequence[Hashable]) -> None:
+        for tag in tags:
+            future = self._futures.pop(tag, None)
+            if future is not None:
+                future.cancel()  # a request already sent runs to its end; its result is dropped
+
+    @property
+    def running(self) -> int:
+        return len(self._futures)
+
+    def close(self) -> None:
+        """Drop whatever is queued or running (retries stop at their next attempt)."""
+        self._stop.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self._futures.clear()

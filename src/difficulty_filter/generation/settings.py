@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..settings import ModelSettings, PromptSettings, SamplingSettings, as_dict
 
 #: Bump on purpose when the same settings would now give other text (e.g. a new seeding scheme).
-GENERATION_FORMAT_VERSION = "1"
+GENERATION_FORMAT_VERSION = "2"  # 2: one request and one seed per sample (generation/seeds.py)
 #: Model settings that change generated text; engine, parallelism, memory and server settings do not.
 OUTPUT_MODEL_KEYS = ("path", "revision", "tokenizer", "dtype", "max_model_len", "trust_remote_code",
                      "chat_template_kwargs")
@@ -17,7 +17,7 @@ OUTPUT_MODEL_KEYS = ("path", "revision", "tokenizer", "dtype", "max_model_len", 
 @dataclass(frozen=True)
 class Request:
     token_ids: list[int]
-    seed: int  # sampling.seed + row_index; vLLM gives sample j of the prompt seed + j
+    seeds: tuple[int, ...]  # one per sample: seeds.prompt_seeds(sampling.seed, row_index, n)
 
 
 def triggers(model: ModelSettings, sampling: SamplingSettings, prompts: PromptSettings) -> dict:
@@ -27,9 +27,10 @@ def triggers(model: ModelSettings, sampling: SamplingSettings, prompts: PromptSe
 
 
 def sampling_fields(sampling: SamplingSettings) -> dict:
-    """Keyword arguments of vLLM `SamplingParams`, which are also the /v1/completions body fields."""
+    """Keyword arguments of vLLM `SamplingParams` of one sample (every request has n = 1 and its own seed),
+    which are also the /v1/completions body fields."""
     return {
-        "n": sampling.n,
+        "n": 1,
         "temperature": sampling.temperature,
         "top_p": sampling.top_p,
         "top_k": sampling.top_k,

@@ -5,9 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Collection
 
 from ..dataset import DatasetError
+from ..adaptive.driver import AdaptivePrompt, sample_adaptively
+from ..adaptive.plan import AdaptivePlan
+from ..adaptive.scorer import BackgroundScorer
 from ..progress import Progress
+from ..scoring.batch_file import score_request, truth_rows
 from .engines import open_engine
 from .inputs import Row, read_rows
 from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit, template_ids, truncate
@@ -15,7 +20,9 @@ from ..settings import ModelSettings, PromptSettings, SamplingSettings
 from .records import batch_table, write_batch, write_placeholder
 from .resume_cache import ResumeCache, batch_key
 from .rollouts import copy_rollouts
+from .seeds import prompt_seeds
 from .settings import Request, file_metadata, triggers
+from .stream import SampleStream
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +37,16 @@ class _Batch:
 
 def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: ModelSettings,
               sampling: SamplingSettings, prompts: PromptSettings, cache_dir: str, rollouts: str | None = None,
-              gpu_lock_dir: str | None = None, progress: Progress | None = None) -> dict:
+              gpu_lock_dir: str | None = None, progress: Progress | None = None,
+              adaptive: AdaptivePlan | None = None, skipped_rows: Collection[int] = ()) -> dict:
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
     Batches found in the resume cache (left by an interrupted run) are reused; the model is loaded only if some
     batch is left. Once every part is written the shard's cache entries are discarded. The stats count
     this call's work: `prompts` and `output_tokens` leave out reused batches; so does `progress`, which gets
-    the work left, the phases and each written batch.
+    the work left, the phases and each written batch. With an `adaptive` plan each prompt stops sampling as its
+    rule allows and `skipped_rows` (dropped by an earlier model of the cascade) are not sampled;
+    `output_tokens` then also counts samples drawn past a prompt's stopping point (speculation).
     """
     progress = progress or Progress(None)
     started = time.monotonic()
@@ -47,13 +57,14 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
         stats["seconds"] = round(time.monotonic() - started, 3)
         return stats
     cache = ResumeCache(cache_dir)
-    settings = triggers(model, sampling, prompts)
+    settings = triggers(model, sampling, prompts) | ({"adaptive": adaptive.triggers()} if adaptive else {})
+    skipped_rows = set(skipped_rows)
     todo, keys = [], []
     for start, stop, out, rows in _part_rows(dataset_path, parts):
         if stop <= start:
             write_placeholder(out, file_metadata(model, sampling, prompts, None))
             continue
-        key = batch_key(settings, rows)
+        key = batch_key(settings | {"skipped": sorted(r.index for r in rows if r.index in skipped_rows)}, rows)
         keys.append(key)
         if cache.restore(key, out):
             log.info("reused cached batch for rows [%d, %d) -> %s", start, stop, out)
@@ -66,20 +77,18 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
         progress.phase("loading model")
         tokenizer = load_tokenizer(model)
         _prepare(todo, tokenizer, dataset_path, model, sampling, prompts)
-        requests = [[Request(p.token_ids, sampling.seed + r.index) for r, p in zip(b.rows, b.prompts)]
-                    for b in todo]
         with open_engine(model, sampling, tokenizer, gpu_lock_dir) as (engine, loads):
             stats["model_loads"] = loads
             progress.note(model_loads=loads)
             progress.phase("generating")
-            for i, results in engine.generate(requests):
-                batch = todo[i]
-                table = batch_table(batch.rows, batch.prompts, results)
+            tables = (_adaptive_tables(engine, todo, dataset_path, sampling, adaptive, skipped_rows) if adaptive
+                      else _full_tables(engine, todo, sampling))
+            for batch, table, generated_tokens in tables:
                 write_batch(batch.out, table, file_metadata(model, sampling, prompts, batch.key))
                 cache.store(batch.key, batch.out)
                 tokens = sum(table.column("response_tokens").to_pylist())
                 stats["prompts"] += len(batch.rows)
-                stats["output_tokens"] += tokens
+                stats["output_tokens"] += generated_tokens
                 samples = sum(s >= 0 for s in table.column("sample_index").to_pylist())
                 progress.add(prompts=len(batch.rows), responses=samples, tokens=tokens)
                 log.info("wrote %s (%d rows)", batch.out, table.num_rows)
@@ -87,6 +96,33 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
     stats["seconds"] = round(time.monotonic() - started, 3)
     log.info("model loads: %d", stats["model_loads"])
     return stats
+
+
+def _full_tables(engine, todo: list[_Batch], sampling: SamplingSettings):
+    """(batch, generations table, tokens generated) as batches finish: n samples per prompt."""
+    requests = [[Request(p.token_ids, prompt_seeds(sampling.seed, r.index, sampling.n))
+                 for r, p in zip(b.rows, b.prompts)] for b in todo]
+    for i, results in engine.generate(requests):
+        table = batch_table(todo[i].rows, todo[i].prompts, results)
+        yield todo[i], table, sum(table.column("response_tokens").to_pylist())
+
+
+def _adaptive_tables(engine, todo: list[_Batch], dataset_path: str, sampling: SamplingSettings,
+                     plan: AdaptivePlan, skipped_rows: set[int]):
+    """(batch, generations table with records, tokens generated) as batches finish: samples scored as they
+    arrive, each prompt stopped by the plan's rule, cascade-skipped rows not sampled."""
+    if not isinstance(engine, SampleStream):
+        raise ValueError(f"sampling.adaptive needs an engine that streams samples (offline or server), "
+                         f"not {type(engine).__name__}")
+    truth = truth_rows(dataset_path, todo[0].rows[0].index, todo[-1].rows[-1].index + 1)
+    jobs = [[AdaptivePrompt(r.index, p.token_ids, r.index in skipped_rows) for r, p in zip(b.rows, b.prompts)]
+            for b in todo]
+    with BackgroundScorer(plan.reward) as scorer:
+        for done in sample_adaptively(engine, scorer, jobs, plan.rule, sampling.n, sampling.seed,
+                                      plan.reward.exclude_infra_errors,
+                                      lambda row, s: score_request(truth[row], s.text, s.finish_reason)):
+            batch = todo[done.number]
+            yield batch, batch_table(batch.rows, batch.prompts, done.samples, done.records), done.generated_tokens
 
 
 def _part_rows(dataset_path: str, parts: list[tuple[int, int, str]]):

@@ -32,6 +32,19 @@ def _code_semantics(reward: RewardSettings) -> dict:
     return {k: v for k, v in as_dict(reward.code).items() if k not in ("remote_url", "check_reference")}
 
 
+def truth_rows(dataset_path: str | Path, start: int, stop: int) -> dict[int, dict]:
+    """Dataset rows [start, stop) by position, with what scoring needs (data_source, reward_model, extra_info)."""
+    columns = ["data_source", "reward_model", "extra_info"]
+    return {start + i: row for i, row in enumerate(dataset.read_slice(dataset_path, start, stop, columns))}
+
+
+def score_request(row: dict, response: str, finish_reason: str | None) -> ScoreRequest:
+    """The verifier request of one response to a dataset row (from `truth_rows`)."""
+    return ScoreRequest(data_source=row["data_source"], response=response,
+                        ground_truth=row["reward_model"]["ground_truth"], extra_info=row.get("extra_info") or {},
+                        finish_reason=finish_reason)
+
+
 def score_batch_file(generations_path: str | Path, dataset_path: str | Path, rows: tuple[int, int],
                      out_path: str | Path, reward: RewardSettings, progress: Progress | None = None) -> dict[str, int]:
     """Score every response of a generations batch; write the rewards batch; return counts per outcome.
@@ -41,8 +54,7 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
     progress = progress or Progress(None)
     gens = pl.read_parquet(generations_path)
     start, stop = rows
-    truth = {start + i: row for i, row in enumerate(
-        dataset.read_slice(dataset_path, start, stop, ["data_source", "reward_model", "extra_info"]))}
+    truth = truth_rows(dataset_path, start, stop)
     requests, slots = [], []
     for i, rec in enumerate(gens.select("row_index", "sample_index", "response", "finish_reason").iter_rows()):
         row_index, sample_index, response, finish_reason = rec
@@ -51,13 +63,7 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
         row = truth.get(row_index)
         if row is None:
             raise ValueError(f"{generations_path}: row_index {row_index} is outside the batch rows {start}..{stop}")
-        requests.append(ScoreRequest(
-            data_source=row["data_source"],
-            response=response,
-            ground_truth=row["reward_model"]["ground_truth"],
-            extra_info=row.get("extra_info") or {},
-            finish_reason=finish_reason,
-        ))
+        requests.append(score_request(row, response, finish_reason))
         slots.append(i)
     results = [NOT_GENERATED] * gens.height
     progress.expect(prompts=stop - start, responses=len(requests))

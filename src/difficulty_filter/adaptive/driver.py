@@ -1,0 +1,82 @@
+"""Adaptive generation of one shard: samples are scored as they finish and more are queued only for prompts
+still open, with one engine for all batches and no barrier between rounds."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
+
+from ..generation.records import Sample
+from ..generation.seeds import sample_seed
+from ..generation.stream import POLL_SECONDS, SampleStream
+from ..outcomes import INFRA_OUTCOMES, ScoreRequest
+from .record import CASCADE, NOT_GENERATED, PromptRecord
+from .rules import StopRule
+from .sampler import PromptProgress, Scheduler
+from .scorer import BackgroundScorer
+from .tally import Tally
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AdaptivePrompt:
+    row_index: int
+    token_ids: list[int]
+    skipped: bool  # an earlier model of the cascade already dropped the row
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """A finished batch: per prompt the samples of its decided prefix (None when not sampled) and its record."""
+
+    number: int
+    samples: list[list[Sample] | None]
+    records: list[PromptRecord]
+    generated_tokens: int  # every finished sample, including those past a prompt's stopping point
+
+
+def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: Sequence[Sequence[AdaptivePrompt]],
+                      rule: StopRule, n: int, base_seed: int, excluding: bool,
+                      score_request: Callable[[int, Sample], ScoreRequest]) -> Iterator[BatchOutcome]:
+    """Yield each batch as soon as all its prompts are closed. `score_request(row_index, sample)` builds the
+    verifier request of a sample; `excluding` leaves infra outcomes out of pass rates (as the pass-rate stage)."""
+    flat = [(b, p) for b, batch in enumerate(batches) for p in batch]
+    progress = [PromptProgress(p.row_index, rule, Tally(n, excluding=excluding)) for _, p in flat]
+    for state, (_, p) in zip(progress, flat):
+        if p.skipped:
+            state.close(CASCADE)
+    samples: list[dict[int, Sample]] = [{} for _ in flat]
+    tokens = [0] * len(batches)
+    members = [[k for k, (b, _) in enumerate(flat) if b == number] for number in range(len(batches))]
+    waiting = set(range(len(batches)))
+    scheduler = Scheduler(progress, engine.capacity)
+    while waiting:
+        for number in sorted(b for b in waiting if all(progress[k].closed for k in members[b])):
+            waiting.discard(number)
+            yield _outcome(number, [progress[k] for k in members[number]], [samples[k] for k in members[number]],
+                           tokens[number])
+        if not waiting:
+            return
+        for k, j in scheduler.hand_out(engine.running + scorer.pending):  # unscored samples count as in flight
+            engine.submit((k, j), flat[k][1].token_ids, sample_seed(base_seed, progress[k].row_index, j))
+        for (k, j), sample in engine.poll(POLL_SECONDS if engine.running else 0.0):
+            if sample is None:
+                if not progress[k].closed:
+                    progress[k].close(NOT_GENERATED)
+                engine.abort([(k, i) for i in progress[k].outstanding])
+                continue
+            tokens[flat[k][0]] += sample.tokens
+            samples[k][j] = sample
+            scorer.submit((k, j), score_request(progress[k].row_index, sample))
+        for (k, j), result in scorer.poll(0.0 if engine.running else POLL_SECONDS):
+            aborted = progress[k].record(j, result.passed, result.outcome in INFRA_OUTCOMES)
+            engine.abort([(k, i) for i in aborted])
+
+
+def _outcome(number: int, prompts: list[PromptProgress], samples: list[dict[int, Sample]],
+             tokens: int) -> BatchOutcome:
+    kept = [None if p.stop_reason in (CASCADE, NOT_GENERATED) else [s[j] for j in range(p.tally.drawn)]
+            for p, s in zip(prompts, samples)]
+    return BatchOutcome(number, kept, [p.record_of() for p in prompts], tokens)
