@@ -131,7 +131,7 @@ def wide_console(monkeypatch):
 def test_table_names_progress_and_problems(half_finished, capsys):
     assert cli(["--config", str(half_finished)]) == 0
     out = capsys.readouterr().out
-    assert "1/3" in out and "0/3" in out and "1 running, 1 failed, 1 dead" in out
+    assert "1/3" in out and "0/3" in out and "1 running (generating), 1 failed, 1 dead" in out
     assert "failed  reward demo/m s00000_p000: WorkerStartError: workers keep dying" in out
     assert "(log: logs/reward/demo/m/s00000_p000.log)" in out
     assert "dead    generate demo/m s00001 on elsewhere pid" in out

@@ -72,8 +72,12 @@ def _mix(outcomes: dict[str, int]) -> str:
 
 
 def _jobs(pair) -> str:
+    """`2 running (loading model, generating), 1 failed`."""
+    phases = ", ".join(sorted({r.get("phase", "?") for r in pair.running}))
     parts = [f"{len(group)} {label}" for label, group in
              (("running", pair.running), ("failed", pair.failed), ("dead", pair.stale)) if group]
+    if pair.running:
+        parts[0] += f" ({phases})"
     return ", ".join(parts) or "-"
 
 
