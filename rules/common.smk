@@ -5,9 +5,12 @@ import sys
 from pathlib import Path
 
 from difficulty_filter import batching, config as df_config, dataset as df_dataset
+from difficulty_filter.batch_check import expected_batch
+from difficulty_filter.batch_repair import Batch as BatchFiles, Shard as ShardFiles, remove_damaged
 from difficulty_filter.domains import DOMAINS
 from difficulty_filter.filtering.stage import annotate_triggers, filter_triggers
 from difficulty_filter.generation.rollouts import triggers as rollouts_triggers
+from difficulty_filter.generation.resume_cache import shard_cache_dir
 from difficulty_filter.generation.settings import triggers as generation_triggers
 from difficulty_filter.index import triggers as index_triggers
 from difficulty_filter.prepare.naming import output_prefix
@@ -124,6 +127,29 @@ def batch_names(dataset):
 def batch_rows(dataset, batch):
     """[start, stop) rows of a batch name such as s00001_p002."""
     return BATCH_ROWS[dataset][batch]
+
+
+def remove_damaged_batches():
+    """Main Snakemake process only: delete damaged batch files (each named on stderr), so that exactly their
+    jobs rerun; only footers of files changed since they were last found intact are read."""
+    if not workflow.is_main_process:
+        return
+    shards = []
+    for dataset, plan in PLANS.items():
+        for model in MODELS:
+            members = {}
+            for b in plan:
+                members.setdefault(b.shard, []).append(BatchFiles(
+                    generation_path(dataset, model, b.name),
+                    None if b.is_placeholder else reward_path(dataset, model, b.name),
+                    expected_batch(b.start, b.stop, SETTINGS.sampling)))
+            cache = shard_cache_dir(RESULTS, dataset, model)
+            shards += [ShardFiles(cache, batches) for batches in members.values()]
+    for message in remove_damaged(shards, f"{RESULTS}/.cache/intact_batches.json"):
+        print(f"difficulty-filter: {message}", file=sys.stderr)
+
+
+remove_damaged_batches()
 
 
 def shard_parts(wildcards):

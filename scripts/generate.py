@@ -1,6 +1,7 @@
 """Snakemake script: generate the K batch files of one shard with one model load."""
 
 from difficulty_filter.generation import run_shard
+from difficulty_filter.generation.resume_cache import shard_cache_dir
 from difficulty_filter.job_console import job_console
 from difficulty_filter.progress import describe
 from difficulty_filter.workflow import job_settings
@@ -12,7 +13,7 @@ if __name__ == "__main__":
         parts = [(start, stop, out) for (start, stop), out in zip(snakemake.params.parts, snakemake.output)]
         with job.progress(settings.results_dir) as progress:
             stats = run_shard(snakemake.input.dataset, parts, settings.models[model], settings.sampling,
-                              settings.prompts, cache_dir=f"{settings.results_dir}/.cache/generations/{dataset}/{model}",
+                              settings.prompts, cache_dir=shard_cache_dir(settings.results_dir, dataset, model),
                               gpu_lock_dir=f"{settings.results_dir}/.gpu_locks", progress=progress,
                               rollouts=next(iter(snakemake.input.rollouts), None))
         loads = stats["model_loads"]

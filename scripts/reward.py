@@ -9,6 +9,6 @@ if __name__ == "__main__":
         settings = job_settings(snakemake)
         with job.progress(settings.results_dir) as progress:
             counts = score_batch_file(snakemake.input.generations, snakemake.input.dataset, snakemake.params.rows,
-                                      snakemake.output[0], settings.reward, progress)
+                                      snakemake.output[0], settings.reward, progress, settings.sampling)
         outcomes = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items(), key=lambda c: -c[1]))
         job.summary = f"{sum(counts.values())} responses: {outcomes or 'none'}"

@@ -17,6 +17,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .settings import SamplingSettings
+
 #: Columns every generations and rewards batch has; the checks read only these (and `row_id` when present).
 KEY_COLUMNS = ("row_index", "sample_index")
 ID_COLUMN = "row_id"
@@ -141,3 +143,8 @@ def _column_range(meta: pq.FileMetaData, column: int) -> tuple[int | None, int |
 def _some(values: list[int], shown: int = 5) -> str:
     text = ", ".join(map(str, values[:shown]))
     return text + (f" and {len(values) - shown} more" if len(values) > shown else "")
+
+
+def expected_batch(start: int, stop: int, sampling: SamplingSettings) -> Expected:
+    """What a batch of rows [start, stop) holds under these sampling settings."""
+    return Expected(start, stop, sampling.n, prefix=getattr(sampling, "adaptive", "off") != "off")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import atomic
+from ..batch_check import BatchFileError, Expected, read_checked
 from .inputs import Row
 from .records import METADATA_KEY
 
@@ -30,6 +31,11 @@ def batch_key(settings: dict, rows: Sequence[Row]) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+def shard_cache_dir(results_dir: str, dataset: str, model: str) -> str:
+    """Where the generate jobs of one dataset x model keep the finished batches of unfinished shards."""
+    return f"{results_dir}/.cache/generations/{dataset}/{model}"
+
+
 class ResumeCache:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
@@ -37,8 +43,9 @@ class ResumeCache:
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.parquet"
 
-    def restore(self, key: str, dest: str | os.PathLike) -> bool:
-        """Place the cached batch at `dest` (atomically, fresh mtime); False if absent or unreadable."""
+    def restore(self, key: str, dest: str | os.PathLike, expected: Expected | None = None) -> bool:
+        """Place the cached batch at `dest` (atomically, fresh mtime); False if absent, unreadable or (checked
+        against `expected`) incomplete."""
         cached = self.path(key)
         try:
             meta = atomic.read_metadata(cached, METADATA_KEY)
@@ -49,6 +56,12 @@ class ResumeCache:
             return False
         if not meta or meta.get("cache_key") != key:
             return False
+        if expected is not None:
+            try:
+                read_checked(cached, expected)
+            except BatchFileError as exc:
+                log.warning("ignoring incomplete cached batch: %s", exc)
+                return False
         _place(cached, Path(dest))
         os.utime(dest)
         return True

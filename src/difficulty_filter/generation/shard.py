@@ -20,6 +20,7 @@ from ..settings import ModelSettings, PromptSettings, SamplingSettings
 from .records import batch_table, write_batch, write_placeholder
 from .resume_cache import ResumeCache, batch_key
 from .rollouts import copy_rollouts
+from ..batch_check import expected_batch
 from .seeds import prompt_seeds
 from .settings import Request, file_metadata, triggers
 from .stream import SampleStream
@@ -66,7 +67,7 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
             continue
         key = batch_key(settings | {"skipped": sorted(r.index for r in rows if r.index in skipped_rows)}, rows)
         keys.append(key)
-        if cache.restore(key, out):
+        if cache.restore(key, out, expected_batch(start, stop, sampling)):
             log.info("reused cached batch for rows [%d, %d) -> %s", start, stop, out)
             stats["reused_batches"] += 1
         else:

@@ -11,7 +11,8 @@ import polars as pl
 from .. import atomic, dataset
 from ..outcomes import TRUNCATED, ScoreRequest, ScoreResult
 from ..progress import Progress
-from ..settings import RewardSettings, as_dict
+from ..batch_check import expected_batch, read_checked
+from ..settings import RewardSettings, SamplingSettings, as_dict
 from ..verifiers.registry import VERIFIER_VERSIONS
 
 OUTCOME_COUNTS_KEY = "difficulty_filter.outcome_counts"
@@ -46,14 +47,17 @@ def score_request(row: dict, response: str, finish_reason: str | None) -> ScoreR
 
 
 def score_batch_file(generations_path: str | Path, dataset_path: str | Path, rows: tuple[int, int],
-                     out_path: str | Path, reward: RewardSettings, progress: Progress | None = None) -> dict[str, int]:
+                     out_path: str | Path, reward: RewardSettings, progress: Progress | None = None,
+                     sampling: SamplingSettings | None = None) -> dict[str, int]:
     """Score every response of a generations batch; write the rewards batch; return counts per outcome.
-    `progress` gets the responses to score and each one scored."""
+    `progress` gets the responses to score and each one scored. With `sampling`, a batch without all its rows
+    and their responses is refused (BatchFileError naming the file) before anything is scored."""
     from . import score_requests
 
     progress = progress or Progress(None)
-    gens = pl.read_parquet(generations_path)
     start, stop = rows
+    gens = (read_checked(generations_path, expected_batch(start, stop, sampling)) if sampling
+            else pl.read_parquet(generations_path))
     truth = truth_rows(dataset_path, start, stop)
     requests, slots = [], []
     for i, rec in enumerate(gens.select("row_index", "sample_index", "response", "finish_reason").iter_rows()):
