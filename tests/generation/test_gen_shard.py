@@ -10,6 +10,7 @@ from difficulty_filter import atomic, config
 from difficulty_filter.dataset import DatasetError
 from difficulty_filter.generation import run_shard
 from difficulty_filter.generation.records import METADATA_KEY
+from difficulty_filter.generation.resume_cache import ResumeCache
 from difficulty_filter.generation.seeds import sample_seed
 
 from .gen_fakes import write_dataset
@@ -53,12 +54,18 @@ def test_killed_shard_resumes_from_cache(tmp_path, cfgs, fake_engine):
     assert pq.read_table(parts[0][2]).to_pylist() == first
 
 
-def test_finished_shard_forgets_its_cache_so_forced_reruns_regenerate(tmp_path, cfgs, fake_engine):
+def test_finished_shard_keeps_its_cache_until_each_batch_is_used(tmp_path, cfgs, fake_engine):
+    """Killed after its last batch but before Snakemake recorded it, a shard job reruns with nothing to generate;
+    once the reward jobs forgot the entries, a forced rerun (snakemake -R generate) regenerates."""
     data = write_dataset(tmp_path / "d.parquet", 6)
     parts = parts_for(tmp_path / "gen", [(0, 3), (3, 6)])
     run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
+    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
+    assert stats["reused_batches"] == 2 and stats["model_loads"] == 0 and fake_engine["loads"] == 1
+    for _, _, path in parts:
+        ResumeCache(tmp_path / "cache").forget(path)
     assert not list((tmp_path / "cache").rglob("*.parquet"))
-    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))   # snakemake -R generate
+    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
     assert stats["reused_batches"] == 0 and stats["model_loads"] == 1 and fake_engine["loads"] == 2
 
 

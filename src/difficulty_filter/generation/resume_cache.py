@@ -1,9 +1,11 @@
 """Finished batches kept outside Snakemake's outputs, so a rerun of an interrupted shard reuses them.
 
 Snakemake deletes a job's declared outputs before it reruns the job; a copy (hard link when possible)
-under `cache_dir/<key[:2]>/<key>.parquet` survives that. Entries live only while their shard is unfinished:
-a shard job that writes all its batches discards them, so a forced rerun regenerates. The key hashes the batch's rows (positions,
-sources, messages) and every setting that changes the generated text.
+under `cache_dir/<key[:2]>/<key>.parquet` survives that. An entry lives until the batch's reward job has read
+the batch (so its generate job is recorded complete) and forgets it; a forced rerun then regenerates. (A shard
+job that dropped its entries itself could be killed after that and before Snakemake recorded it, and would
+generate every batch again.) The key hashes the batch's rows (positions, sources, messages) and every setting
+that changes the generated text.
 """
 
 from __future__ import annotations
@@ -69,9 +71,11 @@ class ResumeCache:
     def store(self, key: str, src: str | os.PathLike) -> None:
         _place(Path(src), self.path(key))
 
-    def discard(self, keys: Sequence[str]) -> None:
-        """Forget finished batches once their whole shard is written, so `-R generate` really regenerates."""
-        for key in keys:
+    def forget(self, batch: str | os.PathLike) -> None:
+        """Drop the entry of a generations batch once a later stage has used it (its key is in the batch's
+        metadata; placeholders have none), so `-R generate` really regenerates."""
+        key = (atomic.read_metadata(batch, METADATA_KEY) or {}).get("cache_key")
+        if key:
             self.path(key).unlink(missing_ok=True)
 
 

@@ -43,7 +43,9 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
     Batches found in the resume cache (left by an interrupted run) are reused; the model is loaded only if some
-    batch is left. Once every part is written the shard's cache entries are discarded. The stats count
+    batch is left. Cache entries outlive this call: the reward job of each batch forgets its entry
+    (`ResumeCache.forget`), so a job killed after writing every part, before Snakemake recorded it, reuses
+    them all. The stats count
     this call's work: `prompts` and `output_tokens` leave out reused batches; so does `progress`, which gets
     the work left, the phases and each written batch. With an `adaptive` plan each prompt stops sampling as its
     rule allows and `skipped_rows` (dropped by an earlier model of the cascade) are not sampled;
@@ -60,13 +62,12 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
     cache = ResumeCache(cache_dir)
     settings = triggers(model, sampling, prompts) | ({"adaptive": adaptive.triggers()} if adaptive else {})
     skipped_rows = set(skipped_rows)
-    todo, keys = [], []
+    todo = []
     for start, stop, out, rows in _part_rows(dataset_path, parts):
         if stop <= start:
             write_placeholder(out, file_metadata(model, sampling, prompts, None))
             continue
         key = batch_key(settings | {"skipped": sorted(r.index for r in rows if r.index in skipped_rows)}, rows)
-        keys.append(key)
         if cache.restore(key, out, expected_batch(start, stop, sampling)):
             log.info("reused cached batch for rows [%d, %d) -> %s", start, stop, out)
             stats["reused_batches"] += 1
@@ -93,7 +94,6 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
                 samples = sum(s >= 0 for s in table.column("sample_index").to_pylist())
                 progress.add(prompts=len(batch.rows), responses=samples, tokens=tokens)
                 log.info("wrote %s (%d rows)", batch.out, table.num_rows)
-    cache.discard(keys)
     stats["seconds"] = round(time.monotonic() - started, 3)
     log.info("model loads: %d", stats["model_loads"])
     return stats
