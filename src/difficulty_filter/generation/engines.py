@@ -33,7 +33,8 @@ def open_engine(model: ModelSettings, sampling: SamplingSettings, tokenizer: Any
             finally:
                 engine.close()
         else:
-            with managed_server(model, sampling.seed) as server:
+            records = None if gpu_lock_dir is None else os.path.join(gpu_lock_dir, "servers")
+            with managed_server(model, sampling.seed, records=records) as server:
                 client = ServerClient([server.url], model.server, sampling, _counter(tokenizer),
                                       alive=server.alive)
                 client.connect()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import json
 import logging
 import os
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..settings import ModelSettings
+from .server_records import record, stop_orphans
 from .settings import engine_args
 
 log = logging.getLogger(__name__)
@@ -68,11 +70,14 @@ def server_command(model: ModelSettings, port: int, seed: int, host: str = "127.
     return cmd
 
 
-def _child_setup() -> None:
-    """In the child: new session (own process group) and SIGTERM when the parent dies (Linux)."""
+def _child_setup(parent: int) -> None:
+    """In the child: new session (own process group) and SIGTERM when the parent dies (Linux), also when it
+    died before the request was made."""
     os.setsid()
     with contextlib.suppress(Exception):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @dataclass
@@ -138,14 +143,22 @@ def _sigterm_raises() -> Iterator[None]:
 
 @contextlib.contextmanager
 def managed_server(model: ModelSettings, seed: int, command: list[str] | None = None, port: int | None = None,
-                   stop_grace_seconds: float = 30.0) -> Iterator[ManagedServer]:
-    """Start the server (or `command`, for tests) on a free local port; yield once /health answers."""
+                   stop_grace_seconds: float = 30.0, records: str | os.PathLike | None = None
+                   ) -> Iterator[ManagedServer]:
+    """Start the server (or `command`, for tests) on a free local port; yield once /health answers.
+
+    With a `records` folder, servers left there by dead jobs are stopped first, and this one is recorded
+    while it runs (see `server_records`)."""
     port = port or free_port()
     cmd = command or server_command(model, port, seed)
     startup_timeout = model.server.startup_timeout
     with _sigterm_raises():
         log.info("starting vLLM server: %s", " ".join(cmd))
-        server = ManagedServer(subprocess.Popen(cmd, preexec_fn=_child_setup), f"http://127.0.0.1:{port}")
+        if records is not None:
+            stop_orphans(records)
+        process = subprocess.Popen(cmd, preexec_fn=functools.partial(_child_setup, os.getpid()))
+        server = ManagedServer(process, f"http://127.0.0.1:{port}")
+        entry = record(records, process.pid) if records is not None else None
         try:
             started = time.monotonic()
             server.wait_healthy(startup_timeout)
@@ -154,4 +167,6 @@ def managed_server(model: ModelSettings, seed: int, command: list[str] | None = 
             yield server
         finally:
             server.stop(stop_grace_seconds)
+            if entry is not None:
+                entry.unlink(missing_ok=True)
             log.info("vLLM server stopped")
