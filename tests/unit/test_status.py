@@ -140,7 +140,7 @@ def test_table_names_progress_and_problems(half_finished, capsys):
 def test_table_of_a_finished_run_says_what_it_gave(finished, capsys):
     assert cli(["--config", str(finished)]) == 0
     out = capsys.readouterr().out
-    assert "3/3" in out and "done" in out and "wrong 70%, correct 30%" in out
+    assert "3/3" in out and "done" in out and "demo/m outcomes: wrong 70%, correct 30%" in out
     assert "demo: 20 rows -> 15 kept, 5 dropped (too_hard 3, too_easy 2)" in out
     assert "  m: Impossible 5, Hard 10, Perfect 5" in out
     assert "report/overview.html" in out

@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 
 DEFAULT_CONFIG = "config/config.yaml"
-#: Outcomes named in the table's mix (the rest are summed as `other`).
-SHOWN_OUTCOMES = 3
 
 
 def add_parser(sub, name):
@@ -63,12 +61,9 @@ def _of(done: int, total: int | None) -> str:
 
 
 def _mix(outcomes: dict[str, int]) -> str:
+    """`wrong 46%, correct 40%, no_answer 10%` (most common first)."""
     total = sum(outcomes.values())
-    if not total:
-        return "-"
-    shown = list(outcomes.items())[:SHOWN_OUTCOMES]
-    rest = total - sum(n for _, n in shown)
-    return ", ".join(f"{o} {n / total:.0%}" for o, n in shown + ([("other", rest)] if rest else []))
+    return ", ".join(f"{o} {n / total:.0%}" for o, n in outcomes.items())
 
 
 def _jobs(pair) -> str:
@@ -89,33 +84,37 @@ def _job_line(state: str, record: dict) -> str:
 
 
 def render(console, status) -> None:
-    """The status as a table, then failed and dead jobs, then what each filtered dataset gave."""
+    """The status as a table (batches generated and scored, responses, tokens, throughput, time left, jobs), the
+    outcome mix of each dataset/model, its failed and dead jobs, then what each filtered dataset gave."""
+    from rich import box
     from rich.table import Table
 
     from ..progress import compact, duration
 
     table = Table(title=f"{status.results_dir} at {time.strftime('%H:%M:%S', time.localtime(status.checked_at))}",
-                  title_justify="left")
-    for column in ("dataset", "model", "generated", "scored", "responses", "tokens", "tok/s", "time left", "jobs",
-                   "outcomes"):
-        table.add_column(column, justify="left" if column in ("dataset", "model", "jobs", "outcomes") else "right")
+                  title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for column in ("dataset/model", "generated", "scored", "responses", "tokens", "tok/s", "ETA", "jobs"):
+        table.add_column(column, justify="left" if column in ("dataset/model", "jobs") else "right",
+                         min_width=len(column))
     for p in status.pairs:
-        table.add_row(p.dataset, p.model, _of(p.generated, p.batches_total), _of(p.scored, p.batches_total),
+        table.add_row(f"{p.dataset}/{p.model}", _of(p.generated, p.batches_total), _of(p.scored, p.batches_total),
                       compact(p.responses), compact(p.tokens), compact(p.tokens_per_s) if p.tokens_per_s else "-",
-                      duration(p.eta_s) if p.eta_s is not None else ("done" if p.finished else "-"),
-                      _jobs(p), _mix(p.outcomes))
+                      duration(p.eta_s) if p.eta_s is not None else ("done" if p.finished else "-"), _jobs(p))
     console.print(table)
     for p in status.pairs:
+        if p.outcomes:
+            console.print(f"{p.dataset}/{p.model} outcomes: {_mix(p.outcomes)}", markup=False, soft_wrap=True)
         for state, records in (("failed", p.failed), ("dead", p.stale)):
             for record in records:
-                console.print(_job_line(state, record), markup=False)
+                console.print(_job_line(state, record), markup=False, soft_wrap=True)
     for r in status.results:
         dropped = r.input_rows - r.kept_rows
         reasons = ", ".join(f"{k} {v}" for k, v in r.dropped_by_reason.items())
-        console.print(f"{r.dataset}: {r.input_rows} rows -> {r.kept_rows} kept, {dropped} dropped"
-                      + (f" ({reasons})" if reasons else ""), markup=False)
-        for model, buckets in r.buckets.items():
-            console.print(f"  {model}: " + ", ".join(f"{b} {n}" for b, n in buckets.items()), markup=False)
-        console.print(f"  filtered: {r.filtered}", markup=False)
+        lines = [f"{r.dataset}: {r.input_rows} rows -> {r.kept_rows} kept, {dropped} dropped"
+                 + (f" ({reasons})" if reasons else "")]
+        lines += [f"  {model}: " + ", ".join(f"{b} {n}" for b, n in buckets.items()) for model, buckets in r.buckets.items()]
+        lines.append(f"  filtered: {r.filtered}")
         if r.report:
-            console.print(f"  report:   {r.report} (tables, health notes; plots beside it)", markup=False)
+            lines.append(f"  report:   {r.report} (tables, health notes; plots beside it)")
+        for line in lines:
+            console.print(line, markup=False, soft_wrap=True)
