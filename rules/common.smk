@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from difficulty_filter import batching, config as df_config, dataset as df_dataset
+from difficulty_filter.adaptive.plan import plan_for, upstream_models
 from difficulty_filter.batch_check import expected_batch
 from difficulty_filter.batch_repair import Batch as BatchFiles, Shard as ShardFiles, remove_damaged
 from difficulty_filter.domains import DOMAINS
@@ -176,6 +177,19 @@ def rollouts_input(wildcards):
     return [imported_generations_path(wildcards.dataset, wildcards.model)] if is_file else []
 
 
+def cascade_rewards(wildcards):
+    """sampling.adaptive: {earlier model of the cascade: its reward batches of this shard} (the rows it dropped
+    are not sampled); empty when adaptive sampling is off or the model is first."""
+    real = set(batch_names(wildcards.dataset))
+    batches = [b for b in (f"s{wildcards.shard}_p{p}" for p in PARTS) if b in real]
+    return {m: [reward_path(wildcards.dataset, m, b) for b in batches]
+            for m in upstream_models(SETTINGS, wildcards.model)}
+
+
+def cascade_inputs(wildcards):
+    return [path for paths in cascade_rewards(wildcards).values() for path in paths]
+
+
 def gpus_of(wildcards):
     model = SETTINGS.models[wildcards.model]
     return 0 if model.engine == "file" else model.gpus_per_job
@@ -199,7 +213,9 @@ def model_slurm(key, default):
 
 def generate_params(wildcards):
     model = SETTINGS.models[wildcards.model]
-    return generation_triggers(model, SETTINGS.sampling, SETTINGS.prompts)
+    plan = plan_for(SETTINGS, wildcards.model)
+    adaptive = {"adaptive": plan.triggers()} if plan else {}
+    return generation_triggers(model, SETTINGS.sampling, SETTINGS.prompts) | adaptive
 
 
 def import_params(wildcards):

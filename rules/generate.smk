@@ -9,10 +9,13 @@ rule generate:
         row_index=ancient(row_index_path("{dataset}")),
         model=model_inputs,
         rollouts=rollouts_input,
+        # sampling.adaptive: the reward batches of this shard from the models earlier in the cascade
+        cascade=cascade_inputs,
     output:
         expand(generation_path("{{dataset}}", "{{model}}", "s{{shard}}_p{part}"), part=PARTS),
     params:
         parts=shard_parts,
+        cascade=cascade_rewards,
         triggers=generate_params,
     threads: generate_threads
     resources:

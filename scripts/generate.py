@@ -1,5 +1,6 @@
 """Snakemake script: generate the K batch files of one shard with one model load."""
 
+from difficulty_filter.adaptive.plan import plan_for
 from difficulty_filter.generation import run_shard
 from difficulty_filter.generation.resume_cache import shard_cache_dir
 from difficulty_filter.job_console import job_console
@@ -11,11 +12,14 @@ if __name__ == "__main__":
         settings = job_settings(snakemake)
         dataset, model = snakemake.wildcards.dataset, snakemake.wildcards.model
         parts = [(start, stop, out) for (start, stop), out in zip(snakemake.params.parts, snakemake.output)]
+        plan = plan_for(settings, model)
+        skipped = plan.skipped_rows(snakemake.params.cascade) if plan else set()
         with job.progress(settings.results_dir) as progress:
             stats = run_shard(snakemake.input.dataset, parts, settings.models[model], settings.sampling,
                               settings.prompts, cache_dir=shard_cache_dir(settings.results_dir, dataset, model),
                               gpu_lock_dir=f"{settings.results_dir}/.gpu_locks", progress=progress,
-                              rollouts=next(iter(snakemake.input.rollouts), None))
+                              rollouts=next(iter(snakemake.input.rollouts), None), adaptive=plan,
+                              skipped_rows=skipped)
         loads = stats["model_loads"]
         reused = f", {stats['reused_batches']} batches from the resume cache" if stats["reused_batches"] else ""
         job.summary = f"{describe(progress.record())}, {loads} model load{'s' * (loads != 1)}{reused}"

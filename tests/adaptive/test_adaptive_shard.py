@@ -34,9 +34,9 @@ def engine(monkeypatch):
     return state
 
 
-def settings():
+def settings(mode):
     model = config.section("model", {"path": "fake", "gpus_per_job": 0})
-    sampling = config.section("sampling", {"n": 16, "seed": 3, "max_new_tokens": 8})
+    sampling = config.section("sampling", {"n": 16, "seed": 3, "max_new_tokens": 8, "adaptive": mode})
     return model, sampling, config.section("prompts")
 
 
@@ -49,7 +49,8 @@ def run(tmp_path, name, **kw):
     parts = [(0, 4, str(tmp_path / name / "batch_s00000_p000.parquet")),  # closes fast: no easy rows
              (4, 12, str(tmp_path / name / "batch_s00000_p001.parquet")),
              (12, 12, str(tmp_path / name / "batch_s00000_p002.parquet"))]
-    stats = run_shard(data, parts, *settings(), cache_dir=str(tmp_path / name / "cache"), **kw)
+    mode = kw["adaptive"].rule.mode if "adaptive" in kw else "off"
+    stats = run_shard(data, parts, *settings(mode), cache_dir=str(tmp_path / name / "cache"), **kw)
     return stats, pl.concat([pl.read_parquet(p) for _, _, p in parts[:2]])
 
 

@@ -57,6 +57,7 @@ def test_needs_come_first_then_speculation_fills_the_engine():
     assert Scheduler(prompts, capacity=5).hand_out(3) == [(0, 1), (1, 1)]          # room for two more
     weak = PromptProgress(0, WEAK, Tally(16))
     assert Scheduler([weak], capacity=1).hand_out(0) == [(0, 0), (0, 1)]           # two failures can close it
+    assert Scheduler([weak], capacity=0).hand_out(0) == []                          # no speculation: needs only
 
 
 def test_closed_prompts_hand_out_nothing_and_report_aborts():

@@ -27,6 +27,11 @@ def test_missing_pass_rate_is_dropped_and_reported_not_silently_kept():
     assert f.decide([None, 0.5], [0.5, None], 0.0, 0.9) == [f.MISSING, f.MISSING]
 
 
+def test_missing_side_yields_to_a_side_that_drops_anyway():
+    """The adaptive cascade leaves the later model without a pass rate for rows the earlier one dropped."""
+    assert f.decide([None, None, 0.0], [0.95, 0.5, None], 1e-5, 0.9) == [f.TOO_EASY, f.MISSING, f.TOO_HARD]
+
+
 def test_broken_tests_dropped_only_on_request():
     assert f.decide([0.5], [0.5], 0.0, 0.9, broken=[True]) == [None]
     assert f.decide([0.5], [0.5], 0.0, 0.9, broken=[True], drop_broken=True) == [f.BROKEN]

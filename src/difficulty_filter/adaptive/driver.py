@@ -39,9 +39,11 @@ class BatchOutcome:
 
 def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: Sequence[Sequence[AdaptivePrompt]],
                       rule: StopRule, n: int, base_seed: int, excluding: bool,
-                      score_request: Callable[[int, Sample], ScoreRequest]) -> Iterator[BatchOutcome]:
+                      score_request: Callable[[int, Sample], ScoreRequest], speculate: bool = True
+                      ) -> Iterator[BatchOutcome]:
     """Yield each batch as soon as all its prompts are closed. `score_request(row_index, sample)` builds the
-    verifier request of a sample; `excluding` leaves infra outcomes out of pass rates (as the pass-rate stage)."""
+    verifier request of a sample; `excluding` leaves infra outcomes out of pass rates (as the pass-rate stage);
+    `speculate` fills the engine's free capacity with further samples of open prompts."""
     flat = [(b, p) for b, batch in enumerate(batches) for p in batch]
     progress = [PromptProgress(p.row_index, rule, Tally(n, excluding=excluding)) for _, p in flat]
     for state, (_, p) in zip(progress, flat):
@@ -51,7 +53,7 @@ def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: S
     tokens = [0] * len(batches)
     members = [[k for k, (b, _) in enumerate(flat) if b == number] for number in range(len(batches))]
     waiting = set(range(len(batches)))
-    scheduler = Scheduler(progress, engine.capacity)
+    scheduler = Scheduler(progress, engine.capacity if speculate else 0)
     while waiting:
         for number in sorted(b for b in waiting if all(progress[k].closed for k in members[b])):
             waiting.discard(number)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ..settings import FilterSettings, RewardSettings, Settings, as_dict
+from ..settings import FilterSettings, ModelSettings, RewardSettings, Settings, as_dict
 from .cascade import cascade_order, dropped_by, model_sides, upstream
 from .rules import StopRule
 from .sides import Side
@@ -19,6 +19,7 @@ class AdaptivePlan:
     rule: StopRule
     upstream: dict[str, tuple[Side, ...]]  # earlier models of the cascade -> the sides they decide
     reward: RewardSettings
+    speculate: bool = True  # fill free engine capacity with samples that may not be needed (GPU engines)
 
     def triggers(self) -> dict:
         """What changes this model's adaptive generations besides the text settings: where sampling stops
@@ -61,7 +62,14 @@ def plan_for(settings: Settings, model: str) -> AdaptivePlan | None:
     rule = StopRule(model_sides(sides, model), mode, settings.sampling.confidence.interval,
                     settings.sampling.confidence.level)
     earlier = upstream(sampling_order(settings), model)
-    return AdaptivePlan(model, rule, {m: model_sides(sides, m) for m in earlier}, settings.reward)
+    return AdaptivePlan(model, rule, {m: model_sides(sides, m) for m in earlier}, settings.reward,
+                        speculate=uses_gpus(settings.models[model]))
+
+
+def uses_gpus(model: ModelSettings) -> bool:
+    """Whether the model's engine runs on GPUs (external servers are assumed to), where samples that fill
+    idle batch slots cost almost no time; on a CPU every token costs its time, so nothing is speculated."""
+    return model.gpus_per_job > 0 or bool(model.server.urls)
 
 
 def upstream_models(settings: Settings, model: str) -> list[str]:

@@ -4,8 +4,9 @@ Each prompt hands out sample indices 0, 1, 2, ... and takes results back in any 
 *prefix* of samples whose results are in (so where a prompt stops never depends on which sample finished
 first, and a rerun stops at the same place). A prompt keeps at least as many samples outstanding as could
 close it (`StopRule.samples_to_close`); when the engine has room beyond that, open prompts get further
-samples round-robin (speculation at the tail of a job, where few prompts are left). Samples handed out past
-the stopping point are aborted or discarded and never recorded.
+samples round-robin (speculation at the tail of a job, where few prompts are left: on a GPU idle batch slots
+cost almost no time, while serial rounds would). Samples handed out past the stopping point are aborted or
+discarded and never recorded.
 """
 
 from __future__ import annotations
@@ -75,11 +76,12 @@ class PromptProgress:
 
 class Scheduler:
     """Hands out samples over many prompts: first what each open prompt needs, in prompt order, then, while
-    fewer than `capacity` samples are generating, one more per open prompt per pass (speculation)."""
+    fewer than `capacity` samples are in flight, one more per open prompt per pass (speculation; none with
+    capacity 0)."""
 
     def __init__(self, prompts: Iterable[PromptProgress], capacity: int):
         self.prompts = list(prompts)
-        self.capacity = max(1, capacity)
+        self.capacity = max(0, capacity)
 
     def hand_out(self, generating: int) -> list[tuple[int, int]]:
         """(prompt position, sample index) pairs to submit now, given `generating` samples in the engine."""

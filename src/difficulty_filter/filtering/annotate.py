@@ -9,7 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import atomic
-from ..stats.buckets import bucket_of
+from ..stats.buckets import bucket_of, bucket_of_range
+
+#: pass_rates.parquet columns that describe how a prompt was sampled (present since sampling.adaptive).
+SAMPLING_RECORD = ("n", "stop_reason", "full_rate_low", "full_rate_high")
 
 PROVENANCE_KEY = "difficulty_filter.provenance"
 
@@ -23,13 +26,24 @@ def with_columns(table: pa.Table, columns: Mapping[str, Sequence]) -> pa.Table:
     return table
 
 
-def pass_rate_columns(model_rates: Mapping[str, Sequence], low_model: str | None,
-                      high_model: str | None) -> dict[str, list]:
-    """`<model>_pass_rate` and `<model>_difficulty` per model, plus the original's low/high names."""
+def pass_rate_columns(model_rates: Mapping[str, Sequence], low_model: str | None, high_model: str | None,
+                      model_records: Mapping[str, Mapping[str, Sequence]] | None = None) -> dict[str, list]:
+    """`<model>_pass_rate` and `<model>_difficulty` per model, plus the original's low/high names.
+
+    With `model_records` ({model: pass_rates.parquet columns by row}, see SAMPLING_RECORD) a model also gets
+    `<model>_samples` (samples drawn) and `<model>_stop_reason`, and its difficulty is the bucket of the whole
+    range its full-n pass rate could take (null while adaptive sampling left that range across buckets)."""
     columns: dict[str, list] = {}
     for model, rates in model_rates.items():
         columns[f"{model}_pass_rate"] = list(rates)
-        columns[f"{model}_difficulty"] = [None if r is None else bucket_of(r) for r in rates]
+        record = (model_records or {}).get(model)
+        if record is None:
+            columns[f"{model}_difficulty"] = [None if r is None else bucket_of(r) for r in rates]
+            continue
+        columns[f"{model}_difficulty"] = [bucket_of_range(low, high) if rate is not None else None for rate, low, high
+                                          in zip(rates, record["full_rate_low"], record["full_rate_high"])]
+        columns[f"{model}_samples"] = list(record["n"])
+        columns[f"{model}_stop_reason"] = list(record["stop_reason"])
     if low_model:
         columns["low_pass_rate"] = list(model_rates[low_model])
     if high_model:

@@ -17,20 +17,25 @@ def decide(low_rates: Sequence | None, high_rates: Sequence | None, low_thresh: 
     """Per row: None to keep, else the reason to drop.
 
     Too hard: low-model pass rate <= low_thresh. Too easy: high-model pass rate >= high_thresh.
-    A row whose deciding pass rate is missing is dropped as `missing_pass_rate` (the original kept it silently).
+    A row whose deciding pass rate is missing is dropped as `missing_pass_rate` (the original kept it silently),
+    unless the other side's pass rate drops it anyway: then that side is the reason (the adaptive cascade does
+    not sample a row an earlier model already dropped, so the later model has no pass rate for it).
     """
     n = len(next(s for s in (low_rates, high_rates, broken) if s is not None))
     reasons: list[str | None] = []
     for i in range(n):
         low = low_rates[i] if low_rates is not None else None
         high = high_rates[i] if high_rates is not None else None
-        if (low_thresh is not None and low is None) or (high_thresh is not None and high is None):
+        too_hard = low_thresh is not None and low is not None and low <= low_thresh
+        too_easy = high_thresh is not None and high is not None and high >= high_thresh
+        missing = (low_thresh is not None and low is None) or (high_thresh is not None and high is None)
+        if missing and not (too_hard or too_easy):
             reasons.append(MISSING)
         elif drop_broken and broken is not None and broken[i]:
             reasons.append(BROKEN)
-        elif low_thresh is not None and low <= low_thresh:
+        elif too_hard:
             reasons.append(TOO_HARD)
-        elif high_thresh is not None and high >= high_thresh:
+        elif too_easy:
             reasons.append(TOO_EASY)
         else:
             reasons.append(None)

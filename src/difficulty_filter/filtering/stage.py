@@ -29,9 +29,14 @@ def filter_triggers(filter_settings: FilterSettings) -> dict:
 def annotate_dataset(dataset_path: str | Path, n_rows: int, pass_rate_paths: Mapping[str, str | Path],
                      filter_settings: FilterSettings, reference_check_path: str | Path | None, out_path: str | Path,
                      provenance: dict) -> pa.Table:
-    """Original rows + `<model>_pass_rate`/`<model>_difficulty` + low/high_pass_rate + broken_tests."""
-    rates = {m: lookup.by_position(pl.read_parquet(p), n_rows) for m, p in pass_rate_paths.items()}
-    columns = annotate.pass_rate_columns(rates, filter_settings.model_of("low"), filter_settings.model_of("high"))
+    """Original rows + `<model>_pass_rate`/`_difficulty`/`_samples`/`_stop_reason` + low/high_pass_rate +
+    broken_tests."""
+    tables = {m: pl.read_parquet(p) for m, p in pass_rate_paths.items()}
+    rates = {m: lookup.by_position(t, n_rows) for m, t in tables.items()}
+    records = {m: {c: lookup.by_position(t, n_rows, c) for c in annotate.SAMPLING_RECORD}
+               for m, t in tables.items() if set(annotate.SAMPLING_RECORD) <= set(t.columns)}
+    columns = annotate.pass_rate_columns(rates, filter_settings.model_of("low"), filter_settings.model_of("high"),
+                                         records)
     if reference_check_path:
         reference = pl.read_parquet(reference_check_path).to_dicts()
         columns["broken_tests"] = annotate.broken_tests_column(reference, n_rows)

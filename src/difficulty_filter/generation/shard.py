@@ -121,7 +121,8 @@ def _adaptive_tables(engine, todo: list[_Batch], dataset_path: str, sampling: Sa
     with BackgroundScorer(plan.reward) as scorer:
         for done in sample_adaptively(engine, scorer, jobs, plan.rule, sampling.n, sampling.seed,
                                       plan.reward.exclude_infra_errors,
-                                      lambda row, s: score_request(truth[row], s.text, s.finish_reason)):
+                                      lambda row, s: score_request(truth[row], s.text, s.finish_reason),
+                                      plan.speculate):
             batch = todo[done.number]
             yield batch, batch_table(batch.rows, batch.prompts, done.samples, done.records), done.generated_tokens
 

@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 import polars as pl
 
 from ..filtering.decisions import BROKEN, MISSING, TOO_EASY, TOO_HARD
-from ..stats.buckets import BUCKET_NAMES, bucket_of
+from ..stats.buckets import BUCKET_NAMES, bucket_of, bucket_of_range
 from ..stats.pass_at_k import pass_at_k_name, with_pass_at_k
 from ..stats.wilson import wilson_interval
 from ..domains import with_domain
@@ -17,7 +17,9 @@ from ..domains import with_domain
 FILTER_REASONS = (TOO_HARD, TOO_EASY, MISSING, BROKEN)
 #: The filter summary's name for kept rows.
 KEPT = "kept"
-STAT_COLUMNS = ("total", "missing", "mean", "median", "std")
+#: `stopped_early`: prompts with a pass rate but no bucket (adaptive sampling stopped before it was known).
+STAT_COLUMNS = ("total", "missing", "stopped_early", "mean", "median", "std")
+COUNT_COLUMNS = STAT_COLUMNS[:3]
 #: Share of prompts whose majority answer over all n samples is correct.
 MAJORITY_VOTE = "maj@n"
 #: Row of the per-bucket sampling table that covers every bucket.
@@ -25,20 +27,29 @@ ALL_BUCKETS = "all"
 
 
 def with_bucket(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` plus the `bucket` name of its `pass_rate` (null where the pass rate is)."""
-    return frame.with_columns(
-        bucket=pl.col("pass_rate").map_elements(bucket_of, return_dtype=pl.String, skip_nulls=True))
+    """`frame` plus the `bucket` of each prompt: of its full-n pass rate range when the frame has one
+    (`full_rate_low`/`full_rate_high` of pass_rates.parquet; null while the range spans buckets), else of its
+    `pass_rate`; null where the pass rate is."""
+    if "full_rate_low" not in frame.columns:
+        return frame.with_columns(
+            bucket=pl.col("pass_rate").map_elements(bucket_of, return_dtype=pl.String, skip_nulls=True))
+    buckets = [None if rate is None else bucket_of_range(low, high)
+               for rate, low, high in frame.select("pass_rate", "full_rate_low", "full_rate_high").iter_rows()]
+    return frame.with_columns(pl.Series("bucket", buckets, dtype=pl.String))
 
 
 def bucket_table(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
-    """One row per group of `keys`: scored prompts (`total`), prompts without a pass rate (`missing`),
-    mean/median/population std of the pass rate, and the prompt count of each bucket."""
+    """One row per group of `keys`: scored prompts (`total`), prompts without a pass rate (`missing`), prompts
+    whose bucket adaptive sampling left open (`stopped_early`), mean/median/population std of the pass rate,
+    and the prompt count of each bucket."""
     rate = pl.col("pass_rate")
     return (
         frame.group_by(keys)
-        .agg(total=rate.count(), missing=rate.null_count(), mean=rate.mean(), median=rate.median(),
-             std=rate.std(ddof=0), **{name: (pl.col("bucket") == name).sum() for name in BUCKET_NAMES})
-        .with_columns(pl.col(STAT_COLUMNS[:2] + BUCKET_NAMES).cast(pl.Int64))
+        .agg(total=rate.count(), missing=rate.null_count(),
+             stopped_early=(rate.is_not_null() & pl.col("bucket").is_null()).sum(), mean=rate.mean(),
+             median=rate.median(), std=rate.std(ddof=0),
+             **{name: (pl.col("bucket") == name).sum() for name in BUCKET_NAMES})
+        .with_columns(pl.col(COUNT_COLUMNS + BUCKET_NAMES).cast(pl.Int64))
         .sort(keys)
     )
 

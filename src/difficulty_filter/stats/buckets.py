@@ -37,6 +37,15 @@ def bucket_of(pass_rate: float) -> str:
     return "Very Easy"
 
 
+def bucket_of_range(low: float | None, high: float | None) -> str | None:
+    """The bucket of every pass rate in [low, high], or None when the range spans buckets: adaptive sampling
+    stopped before the prompt's full-n bucket was known (one lucky sample does not make it Perfect)."""
+    if low is None or high is None:
+        return None
+    bucket = bucket_of(low)
+    return bucket if bucket_of(high) == bucket else None
+
+
 def bucket_counts(pass_rates: Iterable[float]) -> dict[str, int]:
     """Count of values per bucket, every bucket present, in BUCKET_NAMES order."""
     counts = Counter(bucket_of(float(p)) for p in pass_rates)

@@ -7,6 +7,8 @@ from typing import Sequence
 
 import polars as pl
 
+from ..adaptive.record import FULL
+from ..adaptive.tally import Tally
 from ..index import RowIndex
 from ..outcomes import INFRA_OUTCOMES, OUTCOMES
 from ..settings import ReportSettings, RewardSettings
@@ -55,9 +57,27 @@ def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.
         pl.Series("wilson_low", [b[0] for b in bounds], dtype=pl.Float64),
         pl.Series("wilson_high", [b[1] for b in bounds], dtype=pl.Float64),
     )
+    table = _with_sampling_record(rewards, table, exclude_infra_errors)
     table = table.join(top_wrong_answers(rewards), on="row_index", how="left")
     table = table.join(majority_votes(rewards), on="row_index", how="left")
     return table.with_columns(_ratio(pl.col("majority_count"), pl.col("n")).alias("majority_share"))
+
+
+def _with_sampling_record(rewards: pl.DataFrame, table: pl.DataFrame, excluding: bool) -> pl.DataFrame:
+    """`stop_reason` and `samples_target` of each prompt (sampling.adaptive records them; otherwise every
+    sample was drawn), and the least and greatest pass rate all `samples_target` samples could have given
+    the scores of those drawn: `full_rate_low`, `full_rate_high` (both the pass rate when nothing was left)."""
+    if "stop_reason" in rewards.columns:
+        records = rewards.group_by("row_index").agg(pl.col("stop_reason").first(),
+                                                    pl.col("samples_target").first().cast(pl.Int64))
+        table = table.join(records, on="row_index", how="left")
+    else:
+        table = table.with_columns(stop_reason=pl.lit(FULL), samples_target=pl.col("n"))
+    infra = pl.sum_horizontal([pl.col(f"n_{o}") for o in INFRA_OUTCOMES]) if excluding else pl.lit(0)
+    ranges = [Tally(target, drawn, passed, excluded, excluding).rate_range() for target, drawn, passed, excluded
+              in table.select("samples_target", "n", "n_passed", infra.alias("excluded")).iter_rows()]
+    return table.with_columns(pl.Series("full_rate_low", [r[0] for r in ranges], dtype=pl.Float64),
+                              pl.Series("full_rate_high", [r[1] for r in ranges], dtype=pl.Float64))
 
 
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
