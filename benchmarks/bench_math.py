@@ -1,6 +1,6 @@
 """Math verifications per second per core, in-process and through score_requests with 2 workers.
 
-    python benchmarks/bench_math.py [--problems 200] [--samples 16]
+    python benchmarks/bench_math.py [--problems 200] [--samples 16] [--smoke] [--out PATH]
 
 The mix imitates a reward batch: every problem (12 answer families: integers, fractions, radicals,
 tuples, intervals, pi, polynomials, sets, percent, matrices, x=k) has `samples` responses, each a
@@ -8,6 +8,7 @@ tuples, intervals, pi, polynomials, sets, percent, matrices, x=k) has `samples` 
 other form, 30% a wrong value, 10% no boxed answer. "uncached" clears the parse cache before every
 response (worst case: no repeated answers). "per CPU-s" is verifications per CPU-second, i.e. per fully
 used core, independent of other load. Prints a table and writes benchmarks/results/bench_math.json.
+``--smoke`` runs 4 problems x 2 samples (the test suite's check that the script still runs).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ import resource
 import time
 from pathlib import Path
 
+from difficulty_filter import config
 from difficulty_filter.outcomes import ScoreRequest
 from difficulty_filter.scoring import open_pool
 from difficulty_filter.verifiers import grade
-from difficulty_filter.verifiers import math as math_verifier
+from difficulty_filter.verifiers.math.normalize import clean
+from difficulty_filter.verifiers.math.parsing import parse_latex
 
+REWARD = config.section("reward")
 
 
 def answers(k: int) -> tuple[str, str, str]:
@@ -77,13 +81,14 @@ def requests(problems: int, samples: int, first: int = 0) -> list[ScoreRequest]:
 
 
 def in_process(reqs: list[ScoreRequest], cached: bool = True) -> dict:
-    """Grade `reqs` one by one (`cached=False` clears the parse cache before each one)."""
+    """Grade `reqs` one by one (`cached=False` clears the clean-up and parse caches before each one)."""
     wall, cpu = time.perf_counter(), time.process_time()
     outcomes: dict[str, int] = {}
     for r in reqs:
         if not cached:
-            math_verifier._parse.cache_clear()
-        outcome = grade(r, {}).outcome
+            clean.cache_clear()
+            parse_latex.cache_clear()
+        outcome = grade(r, REWARD).outcome
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return _row(len(reqs), time.perf_counter() - wall, time.process_time() - cpu, 1, outcomes=outcomes)
 
@@ -95,7 +100,7 @@ def pooled(first: list[ScoreRequest], second: list[ScoreRequest], workers: int) 
     other load on the machine; the wall-clock rates do.
     """
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with open_pool({"workers": workers, "timeout": 30}) as pool:
+    with open_pool(config.section("reward", {"workers": workers, "timeout": 30})) as pool:
         start = time.perf_counter()
         pool.score(first)
         cold = time.perf_counter() - start
@@ -120,10 +125,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", type=int, default=200)
     parser.add_argument("--samples", type=int, default=16)
+    parser.add_argument("--smoke", action="store_true", help="tiny run: 4 problems x 2 samples")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "bench_math.json")
     args = parser.parse_args()
+    if args.smoke:
+        args.problems, args.samples = 4, 2
     sets = [requests(args.problems, args.samples, first=i * args.problems) for i in range(5)]
 
-    grade(ScoreRequest("math__warm", r"\boxed{1}", "1"), {})  # imports out of the timing
+    grade(ScoreRequest("math__warm", r"\boxed{1}", "1"), REWARD)  # imports out of the timing
     rows = [{"mode": "in-process, fresh process", **in_process(sets[0])},
             {"mode": "in-process, steady state", **in_process(sets[1])},
             {"mode": "in-process, steady, no parse cache", **in_process(sets[2], cached=False)}]
@@ -132,13 +141,12 @@ def main() -> None:
     for row in rows:
         print(f"{row['mode']:36} {row.get('note', ''):36} {row['n']:>5} {row['wall_s']:>7.2f} "
               f"{row['per_s_wall']:>8.0f} {row.get('per_cpu_s', float('nan')):>12.0f}")
-    out_dir = Path(__file__).resolve().parent / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     result = {"benchmark": "bench_math", "python": platform.python_version(), "machine": platform.machine(),
               "cpu_count": os.cpu_count(), "load_average": os.getloadavg(), "problems": args.problems,
               "samples": args.samples, "rows": rows}
-    (out_dir / "bench_math.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"-> {out_dir / 'bench_math.json'}")
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"-> {args.out}")
 
 
 if __name__ == "__main__":

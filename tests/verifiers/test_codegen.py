@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.sandbox.suite import TestSuite
 from difficulty_filter.verifiers import codegen
 from difficulty_filter.verifiers.code_extract import extract_program, needed_names
@@ -13,6 +14,7 @@ from difficulty_filter.verifiers.code_extract import extract_program, needed_nam
 from .helpers import run
 
 SETTINGS = {"code": {"test_timeout": 1, "total_timeout": 5}}
+REWARD = config.section("reward", SETTINGS)
 STDIO = json.dumps({"inputs": ["1 2\n", "3 4\n"], "outputs": ["3\n", "7\n"]})
 ADD = json.dumps({"functional": "def check(candidate):\n    assert candidate(1, 2) == 3\n\ncheck(add)"})
 SUM = "a, b = map(int, input().split())\nprint(a + b)"
@@ -23,7 +25,7 @@ def block(body: str, lang: str = "python") -> str:
 
 
 def verify(response, truth=STDIO, extra_info=None):
-    return codegen.verify(response, truth, extra_info or {}, SETTINGS)
+    return codegen.verify(response, truth, extra_info or {}, REWARD)
 
 
 CASES = [
@@ -91,15 +93,15 @@ def test_detail_names_the_failing_test_and_reason():
 
 
 def test_sandbox_and_budget_outcomes():
-    unreachable = {"code": {"isolation": "remote", "remote_url": "http://127.0.0.1:9"}}
+    unreachable = config.section("reward", {"code": {"isolation": "remote", "remote_url": "http://127.0.0.1:9"}})
     assert codegen.verify(block(SUM), STDIO, {}, unreachable).outcome == "sandbox_error"
-    slow = {"code": {"test_timeout": 0.5, "total_timeout": 0.6, "calibrate": False}}
+    slow = config.section("reward", {"code": {"test_timeout": 0.5, "total_timeout": 0.6, "calibrate": False}})
     truth = json.dumps({"inputs": ["1"] * 5, "outputs": ["1"] * 5})
     assert codegen.verify(block("import time\ntime.sleep(0.3)\nprint(1)"), truth, {}, slow).outcome == "timeout"
 
 
-def test_empty_settings_work():
-    assert codegen.verify(block(SUM), STDIO, {}, {}).outcome == "correct"
+def test_default_settings_work():
+    assert codegen.verify(block(SUM), STDIO, {}, config.section("reward")).outcome == "correct"
 
 
 def test_routed_by_the_registry():

@@ -6,11 +6,13 @@ import json
 
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.verifiers import cruxeval
 
 from .helpers import run
 
 SETTINGS = {"code": {"test_timeout": 1, "total_timeout": 5}}
+REWARD = config.section("reward", SETTINGS)
 TRUTH = json.dumps({"functional": "def f(x):\n    return x + 1"})
 
 
@@ -59,28 +61,28 @@ LIST_TRUTH = json.dumps({"functional": "def f(xs):\n    return sorted(set(xs))"}
     (LIST_TRUTH, block("assert f([3, 1, 3]) == [3, 1]"), "wrong"),
 ])
 def test_other_functions(truth, response, expected):
-    assert cruxeval.verify(response, truth, {}, SETTINGS).outcome == expected
+    assert cruxeval.verify(response, truth, {}, REWARD).outcome == expected
 
 
 @pytest.mark.parametrize("response, expected", CASES)
 def test_cases(response, expected):
-    assert cruxeval.verify(response, TRUTH, {}, SETTINGS).outcome == expected
+    assert cruxeval.verify(response, TRUTH, {}, REWARD).outcome == expected
 
 
 def test_answer_is_the_normalised_assertion():
-    verdict = cruxeval.verify(block("assert f(1)==2, 'msg'"), TRUTH, {}, SETTINGS)
+    verdict = cruxeval.verify(block("assert f(1)==2, 'msg'"), TRUTH, {}, REWARD)
     assert (verdict.outcome, verdict.answer) == ("correct", "assert f(1) == 2")
 
 
 def test_input_that_never_terminates_is_wrong_not_stuck():
     truth = json.dumps({"functional": "def f(n):\n    while n:\n        pass\n    return n"})
-    verdict = cruxeval.verify(block("assert f(1) == 1"), truth, {}, SETTINGS)
+    verdict = cruxeval.verify(block("assert f(1) == 1"), truth, {}, REWARD)
     assert verdict.outcome == "wrong" and "timeout" in verdict.detail
 
 
 def test_bad_ground_truth_is_a_verifier_error():
-    assert cruxeval.verify(block("assert f(1) == 2"), "{}", {}, SETTINGS).outcome == "verifier_error"
-    assert cruxeval.verify(block("assert f(1) == 2"), "nope", {}, SETTINGS).outcome == "verifier_error"
+    assert cruxeval.verify(block("assert f(1) == 2"), "{}", {}, REWARD).outcome == "verifier_error"
+    assert cruxeval.verify(block("assert f(1) == 2"), "nope", {}, REWARD).outcome == "verifier_error"
 
 
 def test_routed_by_the_registry():

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.verifiers import VERIFIER_VERSIONS, resolve
 from difficulty_filter.verifiers.custom import VerifierLoadError
 
@@ -66,7 +67,7 @@ def test_non_string_response_is_a_verifier_error():
 
 
 def test_code_routes_get_the_code_time_limit():
-    settings = {"timeout": 30, "code": {"total_timeout": 60, "calibrate": False}}
+    settings = config.section("reward", {"timeout": 30, "code": {"total_timeout": 60, "calibrate": False}})
     assert resolve("codegen__taco").timeout(settings) == 70
     assert resolve("simulation__cruxeval-o").timeout(settings) == 70
     assert resolve("math__x").timeout(settings) == 30
@@ -76,7 +77,7 @@ def test_code_time_limit_follows_the_sandbox_calibration(monkeypatch):
     from difficulty_filter.sandbox import calibration
 
     monkeypatch.setattr(calibration, "factor", lambda: 2.0)
-    assert resolve("codegen__taco").timeout({"code": {"total_timeout": 60}}) == 130
+    assert resolve("codegen__taco").timeout(config.section("reward", {"code": {"total_timeout": 60}})) == 130
 
 
 def test_code_verifiers_are_imported_lazily():
