@@ -203,9 +203,9 @@ def generate_threads(wildcards):
     return workflow.cores if gpus_of(wildcards) == 0 else 4
 
 
-def model_slurm(key, default):
-    """A per-model SLURM resource (models.<name>.slurm.<key>) for the generate rule."""
-    return lambda wildcards: SETTINGS.models[wildcards.model].slurm.get(key, default)
+def model_slurm(key):
+    """A per-model resource (models.<name>.slurm.<key>) of the generate rule."""
+    return lambda wildcards: getattr(SETTINGS.models[wildcards.model].slurm, key)
 
 
 # -- rerun triggers (params) -------------------------------------------------------------------------

@@ -20,8 +20,8 @@ rule generate:
     threads: generate_threads
     resources:
         gpu=gpus_of,
-        mem_mb=model_slurm("mem_mb", 32000),
-        runtime=model_slurm("runtime", 240),
+        mem_mb=model_slurm("mem_mb"),
+        runtime=model_slurm("runtime"),
     log:
         "logs/generate/{dataset}/{model}/s{shard}.log",
     benchmark:

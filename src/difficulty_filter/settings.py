@@ -24,6 +24,12 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class SlurmSettings:
+    runtime: int | str
+    mem_mb: int
+
+
+@dataclass(frozen=True)
 class ModelSettings:
     path: str | None
     revision: str | None
@@ -42,7 +48,8 @@ class ModelSettings:
     chat_template_kwargs: dict
     engine_args: dict
     server: ServerSettings
-    slurm: dict
+    slurm: SlurmSettings
+    cost: float | None
 
     @property
     def is_managed_server(self) -> bool:
@@ -55,6 +62,12 @@ class ModelSettings:
 
 
 @dataclass(frozen=True)
+class ConfidenceSettings:
+    interval: str
+    level: float
+
+
+@dataclass(frozen=True)
 class SamplingSettings:
     n: int
     temperature: float
@@ -63,6 +76,12 @@ class SamplingSettings:
     repetition_penalty: float
     max_new_tokens: int
     seed: int
+    adaptive: str
+    confidence: ConfidenceSettings
+
+    def __post_init__(self) -> None:
+        if self.adaptive is False:  # YAML 1.1 reads a bare `off` as false
+            object.__setattr__(self, "adaptive", "off")
 
 
 @dataclass(frozen=True)
