@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -68,64 +64,33 @@ def test_judge_url_is_never_doubled(base):
     assert chat_url(base) == "http://h:1/v1/chat/completions"
 
 
-class _Judge(BaseHTTPRequestHandler):
-    replies: list[str] = []
-    seen: list[dict] = []
-    delay = 0.0
-
-    def do_POST(self):  # noqa: N802
-        time.sleep(_Judge.delay)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Judge.seen.append({"path": self.path, **body})
-        data = json.dumps({"choices": [{"message": {"content": _Judge.replies.pop(0)}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def judge_url():
-    server = HTTPServer(("127.0.0.1", 0), _Judge)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Judge.replies, _Judge.seen, _Judge.delay = [], [], 0.0
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 def _settings(url):
     return {"judge": {"url": url, "model": "general-verifier"}, "timeout": 5}
 
 
-def test_judge_accepts_what_rules_reject(judge_url):
-    _Judge.replies = ["Equivalent.\nFinal Decision: Yes"]
+def test_judge_accepts_what_rules_reject(judge_server):
+    judge_server.replies = ["Equivalent.\nFinal Decision: Yes"]
     result = run(SRC, r"\boxed{five metres per second}", "5 m/s", extra_info={"question": "How fast?"},
-                 settings=_settings(judge_url))
+                 settings=_settings(judge_server.url))
     assert (result.outcome, result.detail) == ("correct", "judge: yes")
-    sent = _Judge.seen[0]
+    sent = judge_server.seen[0]
     assert sent["path"] == "/v1/chat/completions" and sent["model"] == "general-verifier"
     assert "How fast?" in sent["messages"][0]["content"]
 
 
-def test_judge_says_no(judge_url):
-    _Judge.replies = ["Final Decision: No"]
-    assert outcome(SRC, r"\boxed{7 m/s}", "5 m/s", settings=_settings(judge_url)) == "wrong"
+def test_judge_says_no(judge_server):
+    judge_server.replies = ["Final Decision: No"]
+    assert outcome(SRC, r"\boxed{7 m/s}", "5 m/s", settings=_settings(judge_server.url)) == "wrong"
 
 
-def test_judge_not_called_when_rules_accept(judge_url):
-    assert outcome(SRC, r"\boxed{5 m/s}", "5 m/s", settings=_settings(judge_url)) == "correct"
-    assert _Judge.seen == []
+def test_judge_not_called_when_rules_accept(judge_server):
+    assert outcome(SRC, r"\boxed{5 m/s}", "5 m/s", settings=_settings(judge_server.url)) == "correct"
+    assert judge_server.seen == []
 
 
-def test_judge_reply_without_decision_is_an_error(judge_url):
-    _Judge.replies = ["I do not know"]
-    assert outcome(SRC, r"\boxed{7 m/s}", "5 m/s", settings=_settings(judge_url)) == "verifier_error"
+def test_judge_reply_without_decision_is_an_error(judge_server):
+    judge_server.replies = ["I do not know"]
+    assert outcome(SRC, r"\boxed{7 m/s}", "5 m/s", settings=_settings(judge_server.url)) == "verifier_error"
 
 
 def test_unreachable_judge_is_a_verifier_error_not_a_zero():
@@ -137,8 +102,8 @@ def test_unreachable_judge_is_a_verifier_error_not_a_zero():
     assert result.outcome == "verifier_error" and "JudgeError" in result.detail
 
 
-def test_slow_judge_times_out_as_a_verifier_error(judge_url):
+def test_slow_judge_times_out_as_a_verifier_error(judge_server):
     # Bug 8.2.7: the math judge request had no timeout.
-    _Judge.replies, _Judge.delay = ["Final Decision: Yes"], 1.5
-    result = run(SRC, r"\boxed{7 m/s}", "5 m/s", settings={**_settings(judge_url), "timeout": 1})
+    judge_server.replies, judge_server.delay = ["Final Decision: Yes"], 1.5
+    result = run(SRC, r"\boxed{7 m/s}", "5 m/s", settings={**_settings(judge_server.url), "timeout": 1})
     assert result.outcome == "verifier_error" and "timed out" in result.detail

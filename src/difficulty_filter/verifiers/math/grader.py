@@ -4,11 +4,12 @@ r"""Is an answer the same mathematical object as the ground truth? Rules, in ord
    evaluate are compared as text only; two integers are compared exactly;
 2. a textual ground truth (``\text{odd}``, ``Monday``) is compared as normalized text, never as a product of
    symbols (math-verify says ``no == on``);
-3. lists (see .structure): parts with the same labels on both sides are paired by label; otherwise tuples,
-   a question that asks for an order, one labelled side, and a gold that repeats values outside ascending
-   order (``7, 2, 2, 5``) make the list ordered; sets (``\{\}``) ignore order and repeats; any other bare list
-   ignores order but not repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are the
-   union of their ranges ("and": the intersection) and compare with intervals and set-builder sets;
+3. lists (see .structure; two pairs ``(a, b)`` compare as lists, points and open intervals alike): parts
+   with the same labels on both sides are paired by label; otherwise tuples, a question that asks for an
+   order, one labelled side, and a gold that repeats values outside ascending order (``7, 2, 2, 5``) make
+   the list ordered; sets (``\{\}``) ignore order and repeats, and are never equal to tuples; any other bare
+   list ignores order but not repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are
+   the union of their ranges ("and": the intersection) and compare with intervals and set-builder sets;
 4. one value: units only where written as units, degrees vs radians (see .units), then math-verify, with
    exact rational values required to be exactly equal (its 15-digit check says ``1/2004! == 1/2006!``) and
    a decimal with >= 4 significant digits accepted for an irrational gold it rounds or truncates
@@ -71,7 +72,7 @@ def compare(truth: str, answer: str, ordered: bool = False) -> Comparison:
         same = normalize_text(gold) == normalize_text(pred)
         return Comparison(same, "same text" if same else "text differs", conclusive=False)
     gold_parts, pred_parts = split_parts(gold), split_parts(pred)
-    if gold_parts.is_list or pred_parts.is_list:
+    if gold_parts.is_list or pred_parts.is_list or gold_parts.kind == pred_parts.kind == PAIR:
         return _compare_lists(gold_parts, pred_parts, ordered)
     result = _compare_values(gold_parts.value, pred_parts.value)
     if not result.same and (gold_parts.value, pred_parts.value) != (gold, pred):
