@@ -20,7 +20,7 @@ from . import plots, render
 from .health import Note, flagged_rows, health_notes, notes_frame
 from .inputs import read_json, read_pass_rates, read_provenance
 from .passrate_map import merge_maps
-from .tables import STAT_COLUMNS, bucket_sampling_table, filter_table, level_table, pair_matrix
+from .tables import STAT_COLUMNS, bucket_sampling_table, filter_table, level_table, pair_matrix, samples_table
 
 DATASET_LEVELS = ("dataset", "domain", "data_source")
 COMBINED_LEVELS = ("all", "dataset", "domain")
@@ -72,6 +72,7 @@ class DatasetReport:
     frame: pl.DataFrame
     buckets: pl.DataFrame
     sampling: pl.DataFrame
+    samples: pl.DataFrame
     filters: pl.DataFrame
     filter_summary: dict
     flagged: pl.DataFrame
@@ -89,7 +90,8 @@ class DatasetReport:
                 "models": sorted(self.frame["model"].unique()), "levels": nest_levels(self.buckets),
                 "by_bucket": {model: {row.pop("bucket"): row for row in rows.drop("model").to_dicts()}
                               for (model,), rows in self.sampling.group_by("model", maintain_order=True)},
-                "pair_matrix": matrix, "filter": {"by_domain": self.filters.to_dicts(), "summary": self.filter_summary},
+                "pair_matrix": matrix, "samples": self.samples.to_dicts(),
+                "filter": {"by_domain": self.filters.to_dicts(), "summary": self.filter_summary},
                 "notes": [n.as_dict() for n in self.notes], "flagged_rows": self.flagged.to_dicts()}
 
     def render(self, console: Console) -> None:
@@ -98,6 +100,9 @@ class DatasetReport:
         _print_levels(console, self.buckets, DATASET_LEVELS)
         console.print(render.frame_table(self.sampling, "Pass@k and majority vote by difficulty bucket",
                                          caption=render.SAMPLING_LEGEND))
+        console.print(render.frame_table(self.samples, "Samples drawn per model (sampling.adaptive)",
+                                         caption="saved: share of the n samples per prompt not drawn; "
+                                                 "stop reasons: see docs/adaptive.md"))
         if self.matrix is not None:
             console.print(render.frame_table(self.matrix, f"Prompts by bucket: {self.pair[0]} (rows, low model) "
                                                           f"x {self.pair[1]} (columns, high model)"))
@@ -152,7 +157,8 @@ def analyze_dataset(dataset: str, pass_rates: Mapping[str, str | os.PathLike], a
     ks = usable_ks(report.pass_at_k, frame["n"].max())
     return DatasetReport(
         dataset=dataset, frame=frame, buckets=level_table(frame, DATASET_LEVELS, ks),
-        sampling=bucket_sampling_table(frame, ks), filters=filter_table(summary), filter_summary=summary,
+        sampling=bucket_sampling_table(frame, ks), samples=samples_table(frame), filters=filter_table(summary),
+        filter_summary=summary,
         flagged=flagged, notes=health_notes(frame, flagged, report), provenance=read_provenance(annotated),
         pair=pair, matrix=pair_matrix(frame, *pair) if pair else None)
 

@@ -7,6 +7,7 @@ from typing import Mapping, Sequence
 
 import polars as pl
 
+from ..adaptive.record import FULL, STOP_REASONS
 from ..filtering.decisions import BROKEN, MISSING, TOO_EASY, TOO_HARD
 from ..stats.buckets import BUCKET_NAMES, bucket_of, bucket_of_range
 from ..stats.pass_at_k import pass_at_k_name, with_pass_at_k
@@ -33,7 +34,7 @@ def with_bucket(frame: pl.DataFrame) -> pl.DataFrame:
     if "full_rate_low" not in frame.columns:
         return frame.with_columns(
             bucket=pl.col("pass_rate").map_elements(bucket_of, return_dtype=pl.String, skip_nulls=True))
-    buckets = [None if rate is None else bucket_of_range(low, high)
+    buckets = [None if rate is None else bucket_of(rate) if low is None else bucket_of_range(low, high)
                for rate, low, high in frame.select("pass_rate", "full_rate_low", "full_rate_high").iter_rows()]
     return frame.with_columns(pl.Series("bucket", buckets, dtype=pl.String))
 
@@ -52,6 +53,20 @@ def bucket_table(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
         .with_columns(pl.col(COUNT_COLUMNS + BUCKET_NAMES).cast(pl.Int64))
         .sort(keys)
     )
+
+
+def samples_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per model, what adaptive sampling saved: prompts, samples drawn, the samples n per prompt would have
+    drawn (`samples_if_full`), the share `saved`, and prompts per stop reason (all `full` when
+    sampling.adaptive is off)."""
+    if "stop_reason" not in frame.columns:
+        frame = frame.with_columns(stop_reason=pl.lit(FULL), samples_target=pl.col("n"))
+    return (frame.group_by("model").agg(
+        prompts=pl.len().cast(pl.Int64), samples=pl.col("n").sum().cast(pl.Int64),
+        samples_if_full=pl.col("samples_target").fill_null(pl.col("n")).sum().cast(pl.Int64),
+        **{reason: (pl.col("stop_reason") == reason).sum().cast(pl.Int64) for reason in STOP_REASONS})
+        .with_columns(saved=(1 - pl.col("samples") / pl.col("samples_if_full")).round(4))
+        .select("model", "prompts", "samples", "samples_if_full", "saved", *STOP_REASONS).sort("model"))
 
 
 def sampling_columns(ks: Sequence[int]) -> list[str]:
