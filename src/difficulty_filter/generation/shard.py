@@ -88,11 +88,10 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
             for batch, table, generated_tokens in tables:
                 write_batch(batch.out, table, file_metadata(model, sampling, prompts, batch.key))
                 cache.store(batch.key, batch.out)
-                tokens = sum(table.column("response_tokens").to_pylist())
                 stats["prompts"] += len(batch.rows)
                 stats["output_tokens"] += generated_tokens
                 samples = sum(s >= 0 for s in table.column("sample_index").to_pylist())
-                progress.add(prompts=len(batch.rows), responses=samples, tokens=tokens)
+                progress.add(prompts=len(batch.rows), responses=samples, tokens=generated_tokens)
                 log.info("wrote %s (%d rows)", batch.out, table.num_rows)
     stats["seconds"] = round(time.monotonic() - started, 3)
     log.info("model loads: %d", stats["model_loads"])
