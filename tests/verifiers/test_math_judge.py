@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from difficulty_filter import config
 from difficulty_filter.verifiers.math import compare
 from difficulty_filter.verifiers.quantities import parse_number
 
@@ -52,3 +55,25 @@ def test_mismatched_numbers_in_the_corpus_are_conclusive():
     pairs = [(gold, answer) for _, gold, answer, expected in CORPUS
              if expected == "wrong" and parse_number(gold) is not None and parse_number(answer) is not None]
     assert pairs and all(compare(gold, answer).conclusive for gold, answer in pairs)
+
+
+@pytest.mark.vllm
+def test_demo_model_as_a_stand_in_judge(smollm2_dir):
+    """The real path: a managed vLLM CPU server with the demo model gets the request and its reply is read.
+
+    SmolLM2-135M rarely writes "Final Decision: Yes/No", so a reply without one (verifier_error naming the
+    missing decision, not a connection error) counts as a working round trip too."""
+    pytest.importorskip("vllm")
+    from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
+
+    model = config.section("model", {"path": str(smollm2_dir), "dtype": "float32", "max_model_len": 2048,
+                                     "gpu_memory_utilization": 0.15, "server": {"startup_timeout": 600}})
+    port = free_port()
+    command = server_command(model, port, 0) + ["--served-model-name", "judge"]
+    with managed_server(model, 0, command=command, port=port) as server:
+        started = time.monotonic()
+        result = run(SRC, r"\boxed{\text{divisible by two}}", r"\text{even}",
+                     extra_info={"question": "Is 6 odd or even?"},
+                     settings={"judge": {"url": server.url, "model": "judge", "domains": ["math"]}, "timeout": 75})
+        print(f"judge round trip: {time.monotonic() - started:.1f} s, {result.outcome}: {result.detail[:200]}")
+    assert result.judged or (result.outcome == "verifier_error" and "Final Decision" in result.detail)
