@@ -31,17 +31,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def batch_table(start: int, rows: int, n: int) -> pa.Table:
     index = [start + i // n for i in range(rows * n)]
-    return pa.table({
-        "row_index": pa.array(index, pa.int64()),
-        "data_source": ["math__synthetic"] * len(index),
-        "sample_index": pa.array([i % n for i in range(len(index))], pa.int32()),
-        "response": ["\\boxed{1}"] * len(index),
-        "response_tokens": pa.array([3] * len(index), pa.int32()),
-        "finish_reason": ["stop"] * len(index),
-        "prompt_tokens": pa.array([9] * len(index), pa.int32()),
-        "too_long": [False] * len(index),
-        "prompt_truncated": [False] * len(index),
-    }, schema=SCHEMA)
+    return pa.table(
+        {
+            "row_index": pa.array(index, pa.int64()),
+            "data_source": ["math__synthetic"] * len(index),
+            "sample_index": pa.array([i % n for i in range(len(index))], pa.int32()),
+            "response": ["\\boxed{1}"] * len(index),
+            "response_tokens": pa.array([3] * len(index), pa.int32()),
+            "finish_reason": ["stop"] * len(index),
+            "prompt_tokens": pa.array([9] * len(index), pa.int32()),
+            "too_long": [False] * len(index),
+            "prompt_truncated": [False] * len(index),
+        },
+        schema=SCHEMA,
+    )
 
 
 def write_batches(folder: Path, batches: int, batch_size: int, n: int, per_shard: int = 8) -> list[Shard]:
@@ -53,8 +56,9 @@ def write_batches(folder: Path, batches: int, batch_size: int, n: int, per_shard
             table = batch_table(b * batch_size, batch_size, n)
             gen, rew = folder / "generations" / name, folder / "rewards" / name
             atomic.write_parquet(gen, table, {METADATA_KEY: {"cache_key": f"key{b}"}})
-            atomic.write_parquet(rew, table.drop_columns(["response"]).append_column("score", pa.array(
-                [1.0] * table.num_rows)))
+            atomic.write_parquet(
+                rew, table.drop_columns(["response"]).append_column("score", pa.array([1.0] * table.num_rows))
+            )
             members.append(Batch(str(gen), str(rew), Expected(b * batch_size, (b + 1) * batch_size, n)))
         shards.append(Shard(str(folder / "cache"), members))
     return shards
@@ -88,11 +92,19 @@ def main(argv: list[str] | None = None) -> int:
         messages = remove_damaged(shards, known_good)
         incremental = time.monotonic() - started
     files = 2 * args.batches
-    result = {"batches": args.batches, "files": files, "batch_size": args.batch_size, "n": args.n,
-              "write_seconds": round(written, 2),
-              "full_scan_seconds": round(full, 3), "full_scan_us_per_file": round(1e6 * full / files, 1),
-              "damaged": damaged, "found": len(messages), "incremental_scan_seconds": round(incremental, 3),
-              "incremental_scan_us_per_file": round(1e6 * incremental / files, 1)}
+    result = {
+        "batches": args.batches,
+        "files": files,
+        "batch_size": args.batch_size,
+        "n": args.n,
+        "write_seconds": round(written, 2),
+        "full_scan_seconds": round(full, 3),
+        "full_scan_us_per_file": round(1e6 * full / files, 1),
+        "damaged": damaged,
+        "found": len(messages),
+        "incremental_scan_seconds": round(incremental, 3),
+        "incremental_scan_us_per_file": round(1e6 * incremental / files, 1),
+    }
     print(json.dumps(result, indent=2))
     atomic.write_json(args.out, result)
     return 0 if len(messages) == damaged else 1

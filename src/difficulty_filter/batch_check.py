@@ -10,8 +10,8 @@ truncated, torn or foreign file without reading any data.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import polars as pl
 import pyarrow as pa
@@ -54,39 +54,54 @@ def check_table(path: str | os.PathLike, table: pa.Table | pl.DataFrame, expecte
     has_ids = ID_COLUMN in names
     keys = [*KEY_COLUMNS, ID_COLUMN] if has_ids else list(KEY_COLUMNS)
     frame = table.select(keys) if isinstance(table, pl.DataFrame) else pl.from_arrow(table.select(keys))
-    ids = [pl.col(ID_COLUMN).first(), pl.col(ID_COLUMN).n_unique().alias("ids")] if has_ids else [pl.lit(1).alias("ids")]
-    per_row = (frame.group_by("row_index")
-               .agg(pl.len().alias("rows"), pl.col("sample_index").min().alias("lo"),
-                    pl.col("sample_index").max().alias("hi"), pl.col("sample_index").n_unique().alias("distinct"),
-                    *ids)
-               .sort("row_index"))
+    ids = [pl.col(ID_COLUMN).first(), pl.col(ID_COLUMN).n_unique().alias("ids")]
+    if not has_ids:
+        ids = [pl.lit(1).alias("ids")]
+    per_row = (
+        frame.group_by("row_index")
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("sample_index").min().alias("lo"),
+            pl.col("sample_index").max().alias("hi"),
+            pl.col("sample_index").n_unique().alias("distinct"),
+            *ids,
+        )
+        .sort("row_index")
+    )
     want = range(expected.start, expected.stop)
     have = per_row["row_index"].to_list()
     if have != list(want):
         stray = sorted(set(have) - set(want))
         absent = sorted(set(want) - set(have))
-        raise BatchFileError(path, f"holds {len(have)} rows; expected the {len(want)} rows "
-                             f"{expected.start}..{expected.stop - 1}"
-                             + (f"; missing rows {_some(absent)}" if absent else "")
-                             + (f"; rows {_some(stray)} do not belong here" if stray else ""))
+        raise BatchFileError(
+            path,
+            f"holds {len(have)} rows; expected the {len(want)} rows "
+            f"{expected.start}..{expected.stop - 1}"
+            + (f"; missing rows {_some(absent)}" if absent else "")
+            + (f"; rows {_some(stray)} do not belong here" if stray else ""),
+        )
     n = expected.n
     count_ok = pl.col("rows") <= n if expected.prefix else pl.col("rows") == n
-    complete = ((count_ok & (pl.col("lo") == 0) & (pl.col("hi") == pl.col("rows") - 1)
-                 & (pl.col("distinct") == pl.col("rows")))
-                | ((pl.col("rows") == 1) & (pl.col("lo") == -1)))
+    complete = (
+        count_ok & (pl.col("lo") == 0) & (pl.col("hi") == pl.col("rows") - 1) & (pl.col("distinct") == pl.col("rows"))
+    ) | ((pl.col("rows") == 1) & (pl.col("lo") == -1))
     bad = per_row.filter(~complete | (pl.col("ids") != 1))
     if bad.height:
         row = bad.row(0, named=True)
-        raise BatchFileError(path, f"row {row['row_index']} has {row['rows']} response(s) with sample_index "
-                             f"{row['lo']}..{row['hi']} ({row['ids']} id(s)); expected "
-                             + (f"0..k-1 for some k <= n={n}" if expected.prefix else f"n={n} (0..{n - 1})")
-                             + (f" ({bad.height} rows like it)" if bad.height > 1 else ""))
+        raise BatchFileError(
+            path,
+            f"row {row['row_index']} has {row['rows']} response(s) with sample_index "
+            f"{row['lo']}..{row['hi']} ({row['ids']} id(s)); expected "
+            + (f"0..k-1 for some k <= n={n}" if expected.prefix else f"n={n} (0..{n - 1})")
+            + (f" ({bad.height} rows like it)" if bad.height > 1 else ""),
+        )
     if expected.row_ids is not None and has_ids:
         ids = per_row[ID_COLUMN].to_list()
         for position, (got, want_id) in enumerate(zip(ids, expected.row_ids, strict=True)):
             if got != str(want_id):
-                raise BatchFileError(path, f"row {expected.start + position} has id {got!r}; the dataset's is "
-                                     f"{str(want_id)!r}")
+                raise BatchFileError(
+                    path, f"row {expected.start + position} has id {got!r}; the dataset's is {str(want_id)!r}"
+                )
 
 
 def read_checked(path: str | os.PathLike, expected: Expected) -> pl.DataFrame:
@@ -115,8 +130,7 @@ def footer_problem(path: str | os.PathLike, expected: Expected) -> str | None:
         return f"lacks the column(s) {', '.join(missing)}"
     prompts = expected.stop - expected.start
     if not prompts <= meta.num_rows <= prompts * expected.n:
-        return (f"has {meta.num_rows} rows; {prompts} prompts with n={expected.n} make "
-                f"{prompts}..{prompts * expected.n}")
+        return f"has {meta.num_rows} rows; {prompts} prompts with n={expected.n} make {prompts}..{prompts * expected.n}"
     if prompts == 0:
         return None
     lo, hi = _column_range(meta, names.index("row_index"))

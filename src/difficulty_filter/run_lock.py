@@ -51,7 +51,7 @@ class RunLock:
     def record_path(self) -> Path:
         return self.folder / "run.json"
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         self.folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.folder / "run.lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -62,8 +62,10 @@ class RunLock:
                 raise
             holder = self.previous()
             who = f" (pid {holder.pid}, started {time.ctime(holder.started)})" if holder else ""
-            raise AlreadyRunning(f"another `difficulty-filter run` is running in {self.folder.parent.parent}"
-                                 f"{who}; wait for it or stop it first") from None
+            raise AlreadyRunning(
+                f"another `difficulty-filter run` is running in {self.folder.parent.parent}"
+                f"{who}; wait for it or stop it first"
+            ) from None
         self.fd = fd
         return self
 

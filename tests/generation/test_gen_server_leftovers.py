@@ -10,16 +10,16 @@ import time
 from difficulty_filter.generation.managed_server import managed_server
 from difficulty_filter.generation.server_records import stop_orphans
 
-from .test_gen_managed_server import CFG, RAW, all_gone, alive, fake, pids
+from .test_gen_managed_server import CFG, RAW, alive, all_gone, fake, pids
 
-JOB = '''
+JOB = """
 import sys, time
 from difficulty_filter import config
 from difficulty_filter.generation.managed_server import managed_server
 with managed_server(config.section("model", {raw!r}), 0, command={cmd!r}, port={port}, records={records!r}):
     print("ready", flush=True)
     time.sleep(600)
-'''
+"""
 
 
 def test_server_of_a_killed_job_gets_sigterm_and_its_leftover_workers_are_stopped_by_the_next_job(tmp_path):
@@ -31,15 +31,15 @@ def test_server_of_a_killed_job_gets_sigterm_and_its_leftover_workers_are_stoppe
     assert proc.stdout.readline().strip() == "ready"
     server, worker = pids(tmp_path)
     assert len(os.listdir(records)) == 1
-    proc.send_signal(signal.SIGKILL)                     # the job can clean up nothing
+    proc.send_signal(signal.SIGKILL)  # the job can clean up nothing
     proc.wait(10)
-    assert exits(server)                                 # PR_SET_PDEATHSIG: the server got SIGTERM
-    assert alive(worker)                                 # ...but its engine worker is orphaned
+    assert exits(server)  # PR_SET_PDEATHSIG: the server got SIGTERM
+    assert alive(worker)  # ...but its engine worker is orphaned
     (tmp_path / "pids").unlink()
     cmd, port = fake(tmp_path)
-    with managed_server(CFG, 0, command=cmd, port=port, records=records):   # the next generate job
+    with managed_server(CFG, 0, command=cmd, port=port, records=records):  # the next generate job
         assert not alive(worker)
-        assert len(os.listdir(records)) == 1             # only its own server's record
+        assert len(os.listdir(records)) == 1  # only its own server's record
     assert os.listdir(records) == [] and all_gone(tmp_path)
 
 

@@ -36,10 +36,26 @@ def start():
     groups = []
 
     def run(workdir: Path, sleep: float) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-m", "difficulty_filter.cli", "run", "--directory", str(workdir),
-                                 "--snakefile", str(workdir / "Snakefile"), "--cores", "1",
-                                 "--config", f"sleep={sleep}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "difficulty_filter.cli",
+                "run",
+                "--directory",
+                str(workdir),
+                "--snakefile",
+                str(workdir / "Snakefile"),
+                "--cores",
+                "1",
+                "--config",
+                f"sleep={sleep}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         groups.append(proc.pid)
         return proc
 
@@ -71,19 +87,27 @@ def snakemake_child(wrapper_pid: int) -> int:
     return int(children[0])
 
 
-def test_kill_9_of_the_whole_workflow_then_the_same_command_resumes(workdir, start):
-    run = start(workdir, 60)
+def snakemake(workdir: Path, sleep: float, **popen) -> subprocess.Popen:
+    """Plain `snakemake` (not our wrapper) on the test workflow."""
+    cmd = [sys.executable, "-m", "snakemake", "--directory", str(workdir), "--snakefile", str(workdir / "Snakefile")]
+    return subprocess.Popen([*cmd, "--cores", "1", "--config", f"sleep={sleep}"], text=True, **popen)
+
+
+@pytest.mark.parametrize("first", ["difficulty-filter run", "plain snakemake"])
+def test_kill_9_of_the_whole_workflow_then_the_same_command_resumes(workdir, start, first):
+    if first == "difficulty-filter run":
+        run = start(workdir, 60)
+    else:
+        run = snakemake(workdir, 60, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(workdir / "job.pid")
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
     assert list((workdir / ".snakemake/locks").glob("*.lock")), "Snakemake left no lock: the test proves nothing"
-    bare = subprocess.run([sys.executable, "-m", "snakemake", "--directory", str(workdir), "--snakefile",
-                           str(workdir / "Snakefile"), "--cores", "1", "--config", "sleep=0"],
-                          capture_output=True, text=True)
-    assert "Directory cannot be locked" in bare.stdout + bare.stderr
+    _out, err = snakemake(workdir, 0, stdout=subprocess.PIPE, stderr=subprocess.PIPE).communicate(timeout=120)
+    assert "Directory cannot be locked" in err
     (workdir / "job.pid").unlink()
     resumed = start(workdir, 0)
-    out, err = resumed.communicate(timeout=120)
+    _out, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err[-3000:]
     assert "removing the Snakemake lock" in err
     assert (workdir / "out.txt").read_text() == "done\n"
@@ -92,12 +116,12 @@ def test_kill_9_of_the_whole_workflow_then_the_same_command_resumes(workdir, sta
 def test_orphaned_job_of_a_killed_controller_is_stopped_before_the_rerun(workdir, start):
     run = start(workdir, 600)
     job = wait_for(workdir / "job.pid")
-    os.kill(snakemake_child(run.pid), signal.SIGKILL)       # the controller only: its job is orphaned
+    os.kill(snakemake_child(run.pid), signal.SIGKILL)  # the controller only: its job is orphaned
     run.wait(30)
     assert alive(job)
     (workdir / "job.pid").unlink()
     resumed = start(workdir, 0)
-    out, err = resumed.communicate(timeout=120)
+    _out, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err[-3000:]
     assert "left by the interrupted run" in err and str(job) in err
     assert not alive(job)
@@ -107,10 +131,10 @@ def test_orphaned_job_of_a_killed_controller_is_stopped_before_the_rerun(workdir
 def test_a_second_run_is_refused_while_one_is_live_even_if_the_wrapper_died(workdir, start):
     run = start(workdir, 600)
     wait_for(workdir / "job.pid")
-    os.kill(run.pid, signal.SIGKILL)                        # the wrapper only: Snakemake still holds the lock
+    os.kill(run.pid, signal.SIGKILL)  # the wrapper only: Snakemake still holds the lock
     run.wait()
     second = start(workdir, 0)
-    out, err = second.communicate(timeout=60)
+    _out, err = second.communicate(timeout=60)
     assert second.returncode == 3 and "another `difficulty-filter run` is running" in err
 
 
@@ -118,18 +142,26 @@ def test_sigterm_is_passed_on_to_snakemake(workdir, start):
     run = start(workdir, 3)
     wait_for(workdir / "job.pid")
     run.send_signal(signal.SIGTERM)
-    out, err = run.communicate(timeout=60)
-    assert "Will exit after finishing currently running jobs" in err      # Snakemake's own graceful stop
+    _out, err = run.communicate(timeout=60)
+    assert "Will exit after finishing currently running jobs" in err  # Snakemake's own graceful stop
     assert not list((workdir / ".snakemake/locks").glob("*.lock"))
 
 
 def test_leftover_processes_are_found_by_token_and_stopped():
     token = "test-token-123"
-    child = subprocess.Popen([sys.executable, "-c", "import signal, time; "
-                              "signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); "
-                              "time.sleep(600)"], env={**os.environ, TOKEN_VAR: token}, stdout=subprocess.PIPE)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, time; "
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); "
+            "time.sleep(600)",
+        ],
+        env={**os.environ, TOKEN_VAR: token},
+        stdout=subprocess.PIPE,
+    )
     assert child.stdout.readline() == b"ready\n"
     assert processes_with_token(token) == [child.pid]
-    assert stop_processes([child.pid], grace_seconds=0.5) == [child.pid]   # SIGTERM ignored: SIGKILL follows
+    assert stop_processes([child.pid], grace_seconds=0.5) == [child.pid]  # SIGTERM ignored: SIGKILL follows
     assert child.wait(10) == -signal.SIGKILL
     assert processes_with_token(token) == []

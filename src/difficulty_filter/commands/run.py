@@ -4,7 +4,8 @@ Every argument goes to Snakemake unchanged (plus `--rerun-incomplete`, so output
 Before Snakemake starts, with this working directory's run lock held (so no other run of ours is live):
 
 1. processes left by a previous run that died (orphaned jobs, a managed `vllm serve`) are stopped;
-2. a stale Snakemake lock ("Directory cannot be locked") is removed with `snakemake --unlock`.
+2. a stale Snakemake lock ("Directory cannot be locked") is removed (what `snakemake --unlock` does; that
+   command itself, which builds the whole DAG, runs only for another `--persistence-backend`).
 
 A second `difficulty-filter run` in the same directory while one is live is refused.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,9 +30,13 @@ FORWARDED = (signal.SIGTERM, signal.SIGHUP)
 
 
 def add_parser(sub, name):
-    p = sub.add_parser(name, add_help=False, description=__doc__,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="run the Snakemake workflow (any snakemake arguments); rerun the same command to resume")
+    p = sub.add_parser(
+        name,
+        add_help=False,
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="run the Snakemake workflow (any snakemake arguments); rerun the same command to resume",
+    )
     p.set_defaults(func=run, passthrough=True)
 
 
@@ -53,29 +59,39 @@ def run(args) -> int:
 def recover(lock: RunLock, workdir: Path, snakemake_args: list[str]) -> None:
     """Clean up after a previous run that died: its leftover processes, then Snakemake's stale lock."""
     previous = lock.previous()
-    if previous is None:
-        return
-    stopped = stop_processes(processes_with_token(previous.token))  # none unless its controller died
-    if stopped:
-        say(f"stopped {len(stopped)} process(es) left by the interrupted run of {time.ctime(previous.started)}: "
-            f"{' '.join(map(str, stopped))}")
-    if previous.killed or stale_snakemake_lock(workdir):
+    if previous is not None:
+        stopped = stop_processes(processes_with_token(previous.token))  # none unless its controller died
+        if stopped:
+            say(
+                f"stopped {len(stopped)} process(es) left by the interrupted run of "
+                f"{time.ctime(previous.started)}: {' '.join(map(str, stopped))}"
+            )
+    locks = workdir / ".snakemake" / "locks"
+    if any(locks.glob("*.lock")):
+        say("removing the Snakemake lock left by an interrupted run")
+        shutil.rmtree(locks)  # all that `snakemake --unlock` does with its default (file) persistence
+    elif previous is not None and previous.killed and other_persistence(snakemake_args):
         say("removing the Snakemake lock left by an interrupted run (snakemake --unlock)")
-        done = subprocess.run([sys.executable, "-m", "snakemake", "--unlock", *snakemake_args],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "snakemake", "--unlock", *snakemake_args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         if done.returncode != 0:
             raise SystemExit(f"difficulty-filter run: `snakemake --unlock` failed:\n{done.stderr[-3000:]}")
 
 
-def stale_snakemake_lock(workdir: Path) -> bool:
-    """Lock files of Snakemake's file persistence exist (with our run lock held, nobody of ours owns them)."""
-    return any((workdir / ".snakemake" / "locks").glob("*.lock"))
+def other_persistence(snakemake_args: list[str]) -> bool:
+    """Snakemake keeps its metadata and locks somewhere else than .snakemake/ (e.g. a database)."""
+    return any(arg.startswith("--persistence-backend") for arg in snakemake_args)
 
 
 def run_snakemake(snakemake_args: list[str], token: str, lock_fd: int) -> int:
     """Snakemake as a child holding the run lock too; SIGTERM/SIGHUP are passed on; returns its exit code."""
-    child = subprocess.Popen([sys.executable, "-m", "snakemake", *snakemake_args],
-                             env={**os.environ, TOKEN_VAR: token}, pass_fds=(lock_fd,))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", *snakemake_args], env={**os.environ, TOKEN_VAR: token}, pass_fds=(lock_fd,)
+    )
     previous = {sig: signal.signal(sig, lambda signum, frame: child.send_signal(signum)) for sig in FORWARDED}
     previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal signals Snakemake itself
     try:

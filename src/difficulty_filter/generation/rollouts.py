@@ -72,8 +72,9 @@ def read_batch(imported: str | Path, start: int, stop: int, n: int) -> pa.Table:
     return table
 
 
-def copy_rollouts(imported: str | Path | None, parts: list[tuple[int, int, str]], n: int, metadata: dict,
-                  progress: Progress) -> int:
+def copy_rollouts(
+    imported: str | Path | None, parts: list[tuple[int, int, str]], n: int, metadata: dict, progress: Progress
+) -> int:
     """Write a shard's batch files (`(start, stop, path)` parts) from an imported file; return the prompts."""
     if imported is None:
         raise RolloutsError("engine: file needs the imported rollouts file (rule import_generations)")
@@ -109,28 +110,43 @@ def _matched(source: str | Path, index: pl.DataFrame) -> pl.LazyFrame:
     if "sample_index" not in names:
         frame = frame.sort("_order").with_columns(pl.int_range(pl.len()).over("row_index").alias("sample_index"))
     reason = pl.col("finish_reason") if "finish_reason" in names else pl.lit(None, pl.String)
-    defaults = {"response_tokens": pl.lit(None, pl.Int32), "prompt_tokens": pl.lit(None, pl.Int32),
-                "too_long": pl.lit(False), "prompt_truncated": pl.lit(False)}
+    defaults = {
+        "response_tokens": pl.lit(None, pl.Int32),
+        "prompt_tokens": pl.lit(None, pl.Int32),
+        "too_long": pl.lit(False),
+        "prompt_truncated": pl.lit(False),
+    }
     columns = {name: pl.col(name) if name in names else default for name, default in defaults.items()}
-    columns["finish_reason"] = (pl.when(reason.is_null()).then(pl.lit("stop"))
-                                .when(reason.is_in(list(FINISH_REASONS))).then(reason).otherwise(pl.lit("abort")))
+    columns["finish_reason"] = (
+        pl.when(reason.is_null())
+        .then(pl.lit("stop"))
+        .when(reason.is_in(list(FINISH_REASONS)))
+        .then(reason)
+        .otherwise(pl.lit("abort"))
+    )
     dtypes = dict(zip(SCHEMA.names, pl.from_arrow(SCHEMA.empty_table()).dtypes))
-    return (frame.with_columns(**columns)
-            .select([pl.col(name).cast(dtype) for name, dtype in dtypes.items()])
-            .sort("row_index", "sample_index"))
+    return (
+        frame.with_columns(**columns)
+        .select([pl.col(name).cast(dtype) for name, dtype in dtypes.items()])
+        .sort("row_index", "sample_index")
+    )
 
 
 def _check_complete(source: str | Path, keys: pl.DataFrame, index: pl.DataFrame, n: int) -> None:
     """Every dataset row has its n responses; the errors name the rows by id."""
     found = keys["row_index"].unique()
     if found.len() == 0:
-        raise RolloutsError(f"{source}: no rollout matches a row of this dataset (ids like "
-                            f"{', '.join(map(repr, index['row_id'].head(3).to_list()))})")
+        raise RolloutsError(
+            f"{source}: no rollout matches a row of this dataset (ids like "
+            f"{', '.join(map(repr, index['row_id'].head(3).to_list()))})"
+        )
     absent = index.filter(~pl.col("row_index").is_in(found.implode()))
     if absent.height:
         shown = ", ".join(f"{rid!r} (row {pos})" for pos, rid in absent.select("row_index", "row_id").head(5).rows())
-        raise RolloutsError(f"{source}: no responses for {absent.height} of the dataset's {index.height} rows: "
-                            f"{shown}{' ...' if absent.height > 5 else ''}")
+        raise RolloutsError(
+            f"{source}: no responses for {absent.height} of the dataset's {index.height} rows: "
+            f"{shown}{' ...' if absent.height > 5 else ''}"
+        )
     try:
         check_table(source, keys, Expected(0, index.height, n))
     except ValueError as exc:
