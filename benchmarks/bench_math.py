@@ -52,8 +52,9 @@ def answers(k: int) -> tuple[str, str, str]:
     return forms[k % len(forms)]
 
 
-WORDS = ("so we need the value of x then substitute into the equation and simplify both sides carefully "
-         "which gives a quadratic whose roots we check against the constraint").split()
+WORDS = ("so", "we", "need", "the", "value", "of", "x", "then", "substitute", "into", "the", "equation", "and",
+         "simplify", "both", "sides", "carefully", "which", "gives", "a", "quadratic", "whose", "roots", "we", "check",
+         "against", "the", "constraint")
 
 
 def trace(rng: random.Random) -> str:

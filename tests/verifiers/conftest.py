@@ -26,7 +26,7 @@ def judge_server():
     judge = StandInJudge("")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             time.sleep(judge.delay)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             judge.seen.append({"path": self.path, **body})

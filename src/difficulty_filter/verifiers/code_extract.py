@@ -63,8 +63,8 @@ def _is_program(tree: ast.Module) -> bool:
 
 def _reads_stdin(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Name) and node.id == "input"
-                or isinstance(node, ast.Attribute) and node.attr == "stdin"):
+        if ((isinstance(node, ast.Name) and node.id == "input")
+                or (isinstance(node, ast.Attribute) and node.attr == "stdin")):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open" and node.args \
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value == 0:
@@ -80,7 +80,7 @@ def extract_program(response: str, needed: set[str] = frozenset()) -> str | None
     candidates = []  # (body, tree or None)
     for tag, body in fenced_blocks(final_text(response), unclosed=True):
         tree = parse(body)
-        if tag in PYTHON_TAGS and (tree is None or tree.body) or tag == "" and tree and _is_program(tree):
+        if (tag in PYTHON_TAGS and (tree is None or tree.body)) or (tag == "" and tree and _is_program(tree)):
             candidates.append((body, tree))
     if not candidates:
         return None

@@ -40,7 +40,7 @@ def well_formed(statement: ast.Assert) -> bool:
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
         return False
     left, right = test.left, test.comparators[0]
-    return _calls_f(left) and _literal(right) or _calls_f(right) and _literal(left)
+    return (_calls_f(left) and _literal(right)) or (_calls_f(right) and _literal(left))
 
 
 def _asserts_in(source: str) -> list[ast.Assert]:

@@ -6,8 +6,9 @@ import hashlib
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..outcomes import CORRECT, OUTCOMES, WRONG, Verdict
 

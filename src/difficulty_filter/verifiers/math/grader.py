@@ -37,7 +37,7 @@ from ..quantities import parse_number
 from ..text_forms import normalize_text, unwrap_text
 from .normalize import clean
 from .parsing import combined, parse_latex, real_set, too_costly
-from .structure import BARE, PAIR, SET, TUPLE, Part, Parts, is_inequality, split_parts
+from .structure import PAIR, SET, TUPLE, Part, Parts, is_inequality, split_parts
 from .units import DEGREES, in_radians, measure, mentions_pi, scaled, split_unit, without_bare_unit
 
 _TEXT_RE = re.compile(r"[A-Za-z][A-Za-z\s'-]*\.?")

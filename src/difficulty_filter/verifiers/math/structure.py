@@ -23,7 +23,8 @@ SINGLE, BARE, TUPLE, SET, PAIR = "single", "bare", "tuple", "set", "pair"
 
 _CONNECTOR_RE = re.compile(r"(?<![A-Za-z\\])(?:and|or)(?![A-Za-z])|,|;")
 _TEXT_GROUP_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
-_WORD_SEPARATOR_RE = re.compile(r"\s*(?:(?<![A-Za-z\\])(and|or)(?![A-Za-z])|\\q?quad(?![A-Za-z])|\\text\s*\{\s*,\s*\})\s*")
+_WORD_SEPARATOR_RE = re.compile(
+    r"\s*(?:(?<![A-Za-z\\])(and|or)(?![A-Za-z])|\\q?quad(?![A-Za-z])|\\text\s*\{\s*,\s*\})\s*")
 _SET_BUILDER_RE = re.compile(
     r"\\\{\s*[A-Za-z](?:\s*\\in\s*\\mathbb\s*\{?\s*[RZNQC]\s*\}?)?\s*(?:\\mid|\\vert|\||:)\s*(.+)\\\}", re.DOTALL)
 _MATRIX_RE = re.compile(r"\\begin\{([pbBvV]?matrix)\}(.*)\\end\{\1\}", re.DOTALL)
