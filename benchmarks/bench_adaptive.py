@@ -1,6 +1,16 @@
 """What adaptive sampling saves: `sampling.adaptive` off vs exact vs confidence.
 
     python benchmarks/bench_adaptive.py --simulate [--scale 1.0] [--hard-share 0.5] [--fail-cost 1.0]
+    python benchmarks/bench_adaptive.py --demo [--rows 40] [--n 6] [--max-new-tokens 48] [--modes off exact confidence]
+
+`--demo` runs the real workflow (Snakemake, vLLM, verifiers) once per mode on the first `--rows` rows of the
+bundled demo dataset, in a scratch copy of the workflow, with two model entries that are both the demo model
+(SmolLM2-135M on the CPU by default; `--gpus 1` for a GPU): `weak` (cost 1) decides the high side (too easy at
+pass rate >= `--high`), `strong` (cost 10) the low side (too hard at <= `--low`). Per mode and model it reports
+generated tokens (every sample the engine finished, from the generate jobs' progress records), samples kept
+in the batch files, model-seconds (wall time of the generate jobs, Snakemake's benchmark files; on the tiny demo
+mostly model load), generating seconds (the jobs' generating phase) and the wall time of the whole run; and the
+kept rows, which must be the same for off and exact.
 
 `--simulate` models the original's Guru filtering run at full size, n = 16 samples per prompt and model:
 - datasets with the spec's sizes before -> after the difficulty filter (DATASETS below);
@@ -19,21 +29,26 @@ Modes: off (16 samples, both models), exact without and with the weak-first casc
 (exact rule + Wilson/Jeffreys interval at the given levels, with the cascade). The schedule is ideal: a
 prompt's samples beyond its stopping point are never drawn (a real engine may draw a few speculatively).
 
-Writes benchmarks/results/bench_adaptive.json.
+Writes benchmarks/results/bench_adaptive.json (both parts when both flags are given).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from difficulty_filter.adaptive import KEEP, Side, StopRule, Tally, cascade_order
 from difficulty_filter.adaptive.cascade import dropped_by, model_sides
+from difficulty_filter.demo.workflow import copy_workflow
 from difficulty_filter.filtering.decisions import decide
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,6 +181,68 @@ def simulate(scale: float, hard_share: float, fail_cost: float, confidence: list
             "full_run_kept_per_dataset": kept, "modes": report}
 
 
+def demo_config(mode: str, args) -> dict:
+    model = {"path": str(args.model_dir), "dtype": "float32" if not args.gpus else "auto", "max_model_len": 1024,
+             "gpus_per_job": args.gpus, "gpu_memory_utilization": 0.3 if not args.gpus else 0.4,
+             "enforce_eager": not args.gpus}
+    return {"results_dir": "results", "datasets": {"demo": "data/demo.parquet"},
+            "models": {"weak": {**model, "cost": 1.0}, "strong": {**model, "cost": 10.0}},
+            "sampling": {"n": args.n, "temperature": 0.8, "top_p": 0.9, "top_k": 50, "max_new_tokens": args.max_new_tokens,
+                         "seed": 1234, "adaptive": mode},
+            "prompts": {"max_prompt_length": 512}, "batching": {"batch_size": 8, "batches_per_job": 8},
+            "reward": {"workers": 2, "timeout": 20},
+            "filter": {"low": {"model": "strong", "threshold": args.low}, "high": {"model": "weak", "threshold": args.high}}}
+
+
+def run_demo_mode(mode: str, args, scratch: Path) -> dict:
+    """One full workflow run; its costs per model and its filter decisions."""
+    work = copy_workflow(ROOT, scratch / mode, demo_config(mode, args))
+    (work / "data").mkdir(exist_ok=True)
+    pl.read_parquet(ROOT / "data" / "demo.parquet").head(args.rows).write_parquet(work / "data" / "demo.parquet")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--directory", str(work), "--snakefile",
+                          str(work / "Snakefile"), "--cores", str(args.cores)], capture_output=True, text=True)
+    wall = time.monotonic() - started
+    if run.returncode:
+        sys.exit(f"{mode}: snakemake failed:\n{run.stderr[-4000:]}")
+    results = work / "results" / "demo"
+    models = {}
+    for model in ("weak", "strong"):
+        records = [json.loads(p.read_text()) for p in (results / model / "progress").glob("generate_*.json")]
+        seconds = [pl.read_csv(p, separator="\t")["s"].sum()
+                   for p in (work / "benchmarks" / "runs" / "generate" / "demo" / model).glob("*.tsv")]
+        rates = pl.read_parquet(results / model / "pass_rates.parquet")
+        generating = sum(r["tokens"] / r["tokens_per_s"] for r in records if r["tokens_per_s"])
+        models[model] = {"generated_tokens": sum(r["tokens"] for r in records), "model_seconds": round(sum(seconds), 1),
+                         "generating_seconds": round(generating, 1),
+                         "samples": int(rates["n"].sum()), "prompts_sampled": int((rates["n"] > 0).sum()),
+                         "stop_reasons": dict(rates["stop_reason"].value_counts().iter_rows())}
+    decisions = pl.read_parquet(results / "filter_decisions.parquet")
+    return {"wall_seconds": round(wall, 1), "models": models,
+            "generated_tokens": sum(m["generated_tokens"] for m in models.values()),
+            "model_seconds": round(sum(m["model_seconds"] for m in models.values()), 1),
+            "generating_seconds": round(sum(m["generating_seconds"] for m in models.values()), 1),
+            "kept_rows": decisions.filter(pl.col("kept"))["row_index"].to_list(),
+            "dropped_by_reason": dict(decisions["filter_reason"].drop_nulls().value_counts().iter_rows())}
+
+
+def demo(args) -> dict:
+    if not (args.model_dir / "config.json").exists():
+        sys.exit(f"{args.model_dir}: no model; build the demo model first (make demo, or snakemake materialize_model)")
+    with tempfile.TemporaryDirectory(prefix="bench_adaptive_") as scratch:
+        runs = {mode: run_demo_mode(mode, args, Path(scratch)) for mode in args.modes}
+    base = runs.get("off")
+    for mode, run in runs.items():
+        if base:
+            run["same_kept_rows_as_off"] = run["kept_rows"] == base["kept_rows"]
+            run["tokens_share_of_off"] = round(run["generated_tokens"] / max(1, base["generated_tokens"]), 4)
+            run["model_seconds_share_of_off"] = round(run["model_seconds"] / max(1e-9, base["model_seconds"]), 4)
+            run["generating_seconds_share_of_off"] = round(
+                run["generating_seconds"] / max(1e-9, base["generating_seconds"]), 4)
+    return {"rows": args.rows, "n": args.n, "max_new_tokens": args.max_new_tokens, "gpus": args.gpus,
+            "thresholds": {"low": args.low, "high": args.high}, "modes": runs}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--simulate", action="store_true", help="Guru-scale simulation (see above)")
@@ -175,20 +252,40 @@ def main() -> None:
     p.add_argument("--confidence", default="wilson:0.95,jeffreys:0.95,wilson:0.8",
                    help="interval:level pairs for the confidence modes")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--demo", action="store_true", help="real workflow runs on the demo dataset (see above)")
+    p.add_argument("--rows", type=int, default=40)
+    p.add_argument("--n", type=int, default=6)
+    p.add_argument("--max-new-tokens", type=int, default=48)
+    p.add_argument("--low", type=float, default=0.0, help="too hard: strong pass rate <= this")
+    p.add_argument("--high", type=float, default=0.9, help="too easy: weak pass rate >= this")
+    p.add_argument("--modes", nargs="+", default=["off", "exact", "confidence"])
+    p.add_argument("--gpus", type=int, default=0, help="gpus_per_job of both models (0 = CPU)")
+    p.add_argument("--cores", type=int, default=2)
+    p.add_argument("--model-dir", type=Path, default=ROOT / "resources" / "models" / "SmolLM2-135M-Instruct")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bench_adaptive.json")
     args = p.parse_args()
-    if not args.simulate:
-        p.error("choose --simulate")
-    confidence = [(iv, float(lv)) for iv, lv in (item.split(":") for item in args.confidence.split(","))]
-    result = {"simulation": simulate(args.scale, args.hard_share, args.fail_cost, confidence, args.seed)}
-    for name, row in result["simulation"]["modes"].items():
-        print(f"{name:28s} {row['gpu_hours']:10.1f} GPU-h  {row['share_of_off']:7.2%} of off  "
-              f"kept {row['kept']}  differing decisions {row['decisions_differing_from_full']}")
+    if not (args.simulate or args.demo):
+        p.error("choose --simulate and/or --demo")
+    result = {}
+    if args.simulate:
+        confidence = [(iv, float(lv)) for iv, lv in (item.split(":") for item in args.confidence.split(","))]
+        result["simulation"] = simulate(args.scale, args.hard_share, args.fail_cost, confidence, args.seed)
+        for name, row in result["simulation"]["modes"].items():
+            print(f"{name:28s} {row['gpu_hours']:10.1f} GPU-h  {row['share_of_off']:7.2%} of off  "
+                  f"kept {row['kept']}  differing decisions {row['decisions_differing_from_full']}")
+    if args.demo:
+        result["demo"] = demo(args)
+        for mode, run in result["demo"]["modes"].items():
+            print(f"demo {mode:11s} {run['generated_tokens']:7d} tokens  {run['model_seconds']:7.1f} model-s "
+                  f"({run['generating_seconds']:.1f} s generating)  "
+                  f"{run['wall_seconds']:7.1f} s wall  kept {len(run['kept_rows'])}  "
+                  f"same kept rows as off: {run.get('same_kept_rows_as_off')}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    exact = result["simulation"]["modes"]["exact"]
-    if exact["decisions_differing_from_full"]:
+    if args.simulate and result["simulation"]["modes"]["exact"]["decisions_differing_from_full"]:
         sys.exit("exact mode changed a decision")
+    if args.demo and result["demo"]["modes"].get("exact", {}).get("same_kept_rows_as_off") is False:
+        sys.exit("exact mode kept other rows than off on the demo")
 
 
 if __name__ == "__main__":
