@@ -17,6 +17,7 @@ import pytest
 from difficulty_filter.demo.synthetic import write
 
 from .crash_harness import Kill, Run, differences, kill_when, make_workdir, outputs, run_to_end, torn_parquet
+from .test_workflow import job_counts
 
 pytestmark = [pytest.mark.e2e]
 
@@ -71,7 +72,7 @@ def plan(seed: int, kills: int) -> list[Kill]:
     rng = random.Random(seed)
     stages = sorted(rng.choices(range(len(STAGES)), k=kills - 1))
     return [Kill((), rng.uniform(0, 0.5), after=rng.uniform(0.3, 3.0))] + [
-        Kill(tuple(r for stage in STAGES[s:] for r in stage), rng.uniform(0, 1.2)) for s in stages
+        Kill(tuple(r for stage in STAGES[s:] for r in stage), rng.uniform(0, 2.5)) for s in stages
     ]
 
 
@@ -122,7 +123,9 @@ def test_a_truncated_batch_file_is_named_deleted_and_rebuilt(tmp_path, baseline)
     assert done.returncode == 0, done.stderr[-4000:]
     for path in (generations, rewards):
         assert f"{path.relative_to(work)}: not a readable Parquet file" in done.stderr
-    assert "rule generate:" in done.stdout and "wildcards: dataset=syn, model=weak, shard=00001" in done.stdout
+    counts = job_counts(done.stderr)
+    assert counts["generate"] == 1 and counts["reward"] == 2  # exactly the damaged files' jobs
+    assert "wildcards: dataset=syn, model=weak, shard=00001" in done.stderr
     assert differences(outputs(work), baseline[1]) == []
 
 
