@@ -6,10 +6,11 @@ r"""Is an answer the same mathematical object as the ground truth? Rules, in ord
    symbols (math-verify says ``no == on``);
 3. lists (see .structure; two pairs ``(a, b)`` compare as lists, points and open intervals alike): parts
    with the same labels on both sides are paired by label; otherwise tuples, a question that asks for an
-   order, one labelled side, and a gold that repeats values outside ascending order (``7, 2, 2, 5``) make
-   the list ordered; sets (``\{\}``) ignore order and repeats, and are never equal to tuples; any other bare
-   list ignores order but not repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are
-   the union of their ranges ("and": the intersection) and compare with intervals and set-builder sets;
+   order, one labelled side (its variables taken alphabetically: ``y = 3, x = 4`` is ``4, 3``), and a gold
+   that repeats values outside ascending order (``7, 2, 2, 5``) make the list ordered; sets (``\{\}``)
+   ignore order and repeats, and are never equal to tuples; any other bare list ignores order but not
+   repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are the union of their ranges
+   ("and": the intersection) and compare with intervals and set-builder sets;
 4. one value: units only where written as units, degrees vs radians (see .units), then math-verify, with
    exact rational values required to be exactly equal (its 15-digit check says ``1/2004! == 1/2006!``) and
    a decimal with >= 4 significant digits accepted for an irrational gold it rounds or truncates
@@ -44,6 +45,7 @@ _TEXT_RE = re.compile(r"[A-Za-z][A-Za-z\s'-]*\.?")
 _DECIMAL_RE = re.compile(r"-?(\d+)\.(\d+)")
 _NOISE_RE = re.compile(r"\\(?:left|right|displaystyle)(?![A-Za-z])|\\[,;:! ]|\s+|\$")
 _LOOSE_NOISE_RE = re.compile(r"[{}\s*]|\\cdot(?![A-Za-z])|\\[,;:! ]")
+_VARIABLE_RE = re.compile(r"[A-Za-z]")
 _MIN_APPROX_DIGITS = 4
 _MAX_LIST = 64  # longer lists are compared part by part as text only
 _PERCENT = UnevaluatedExpr(Rational(1, 100))
@@ -133,7 +135,7 @@ def _compare_lists(gold: Parts, pred: Parts, ordered: bool) -> Comparison:
         same = [canonical(g.value) for g in gold_items] == [canonical(p.value) for p in pred_items]
         return Comparison(same, "long list compared as text")
     if _is_ordered(gold, pred, ordered):
-        return _pairwise(list(zip(gold_items, pred_items)), "same values in order")
+        return _pairwise(list(zip(_in_label_order(gold_items), _in_label_order(pred_items))), "same values in order")
     return _matched(gold_items, pred_items)
 
 
@@ -167,6 +169,15 @@ def _is_ordered(gold: Parts, pred: Parts, asked: bool) -> bool:
     if asked or kinds & {TUPLE, PAIR} or bool(gold.labels) != bool(pred.labels) or gold.labels:
         return True
     return _unsorted_repeats(gold.items)
+
+
+def _in_label_order(items: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Parts labelled by variable names (``y = 3, x = 4``) in alphabetical order, the order a plain gold
+    list lists variables in; other parts as written."""
+    labels = [p.label for p in items]
+    if None in labels or not all(_VARIABLE_RE.fullmatch(label) for label in labels):
+        return items
+    return tuple(sorted(items, key=lambda p: p.label))
 
 
 def _unsorted_repeats(items: tuple[Part, ...]) -> bool:
