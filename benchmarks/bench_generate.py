@@ -7,10 +7,11 @@ For each engine, side by side in one invocation:
   * snakemake: a temp copy of the workflow (Snakefile, rules/, scripts/, config/) with one model and a
     dataset of batches x batch-size prompts, `batches_per_job` = batches (one generate job, one model
     load), targets = that job's batch files; timed from `snakemake` start to exit;
-  * bare: the few lines a user would write: offline `LLM(...).chat(messages, [SamplingParams(seed=...)])`,
+  * bare: the few lines a user would write: offline `LLM(...).chat(messages, [SamplingParams(n=1, seed=...)])`,
     server `python -m vllm.entrypoints.openai.api_server` + threaded /v1/chat/completions; timed from
     interpreter start to exit;
-Same seeds (sampling.seed + row index) on both sides, so both sides generate the same tokens; the JSON
+Same seeds (one per sample, `sample_seed(sampling.seed, row, j)`) on both sides, so both sides generate the
+same tokens; the JSON
 records whether responses are identical. Overhead ratio = snakemake seconds / bare seconds (medians over
 `--repeats` runs in alternating order; each run records the load average, as the machine may be shared). Writes
 benchmarks/results/bench_generate.json. Needs the vLLM CPU build (or a GPU build and `--gpus 1`).
@@ -33,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from difficulty_filter.demo.workflow import copy_workflow
+from difficulty_filter.generation.seeds import sample_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MODEL = ROOT / "resources" / "models" / "SmolLM2-135M-Instruct"
@@ -105,18 +107,20 @@ def bare(spec_path: str, result_path: str) -> None:
     cfg = json.loads(Path(spec_path).read_text())
     model, s = cfg["models"]["m"], cfg["sampling"]
     rows = pq.read_table(cfg["datasets"]["bench"], columns=["prompt"]).column("prompt").to_pylist()
-    kwargs = {"n": s["n"], "temperature": s["temperature"], "top_p": s["top_p"], "top_k": s["top_k"],
+    kwargs = {"n": 1, "temperature": s["temperature"], "top_p": s["top_p"], "top_k": s["top_k"],
               "repetition_penalty": s["repetition_penalty"], "max_tokens": s["max_new_tokens"]}
+    samples = [(i, j, sample_seed(s["seed"], i, j)) for i in range(len(rows)) for j in range(s["n"])]
     if model["engine"] == "offline":
         from vllm import LLM, SamplingParams
 
         llm = LLM(model=model["path"], dtype=model["dtype"], max_model_len=model["max_model_len"], seed=s["seed"],
                   gpu_memory_utilization=model["gpu_memory_utilization"], enforce_eager=True, **cpu_args(model))
-        outs = llm.chat(rows, [SamplingParams(seed=s["seed"] + i, **kwargs) for i in range(len(rows))],
+        outs = llm.chat([rows[i] for i, _, _ in samples], [SamplingParams(seed=seed, **kwargs) for *_, seed in samples],
                         use_tqdm=False)
-        answers = [[(c.text, len(c.token_ids)) for c in o.outputs] for o in outs]
+        flat = [(o.outputs[0].text, len(o.outputs[0].token_ids)) for o in outs]
     else:
-        answers = bare_server(model, s, rows, kwargs)
+        flat = bare_server(model, s, rows, samples, kwargs)
+    answers = [flat[i * s["n"]:(i + 1) * s["n"]] for i in range(len(rows))]
     responses = [(i, j, text) for i, a in enumerate(answers) for j, (text, _) in enumerate(a)]
     Path(result_path).write_text(json.dumps({"output_tokens": sum(t for a in answers for _, t in a),
                                              "responses": responses}))
@@ -127,7 +131,7 @@ def cpu_args(model: dict) -> dict:
     return {"enable_chunked_prefill": False} if model["gpus_per_job"] == 0 else {}
 
 
-def bare_server(model: dict, s: dict, rows: list, kwargs: dict) -> list:
+def bare_server(model: dict, s: dict, rows: list, samples: list, kwargs: dict) -> list:
     import socket
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
@@ -152,19 +156,17 @@ def bare_server(model: dict, s: dict, rows: list, kwargs: dict) -> list:
                     raise SystemExit("server died")
                 time.sleep(1)
 
-        def ask(i: int) -> list:
-            body = {"model": model["path"], "messages": rows[i], "seed": s["seed"] + i, **kwargs}
+        def ask(sample: tuple) -> tuple:
+            i, _, seed = sample
+            body = {"model": model["path"], "messages": rows[i], "seed": seed, **kwargs}
             req = urllib.request.Request(url + "/v1/chat/completions", json.dumps(body).encode(),
                                          {"Content-Type": "application/json"})
             with urllib.request.urlopen(req, timeout=3600) as resp:
                 reply = json.loads(resp.read())
-            choices = sorted(reply["choices"], key=lambda c: c["index"])
-            # usage counts the n choices together: give it to the first one, the sum is what is reported
-            tokens = [reply["usage"]["completion_tokens"]] + [0] * (len(choices) - 1)
-            return [(c["message"]["content"], t) for c, t in zip(choices, tokens)]
+            return reply["choices"][0]["message"]["content"], reply["usage"]["completion_tokens"]
 
         with ThreadPoolExecutor(64) as pool:
-            return list(pool.map(ask, range(len(rows))))
+            return list(pool.map(ask, samples))
     finally:
         os.killpg(server.pid, 15)
         server.wait(60)

@@ -10,7 +10,7 @@ from difficulty_filter.stats.pass_rates import per_prompt
 
 
 def rewards(rows, records=None):
-    """rows: (row_index, sample_index, passed, outcome); records: {row_index: (stop_reason, n target)}."""
+    """rows: (row_index, sample_index, passed, outcome); records: {row_index: (stop_reason, n target, passes)}."""
     frame = pl.DataFrame([{"row_index": r, "data_source": "math__t", "sample_index": s, "passed": p, "outcome": o,
                            "answer": None if p else "0", "response_tokens": 5, "finish_reason": "stop",
                            "prompt_tokens": 3, "too_long": False, "score": float(p)} for r, s, p, o in rows],
@@ -18,19 +18,21 @@ def rewards(rows, records=None):
     if records:
         frame = frame.with_columns(
             stop_reason=pl.col("row_index").replace_strict({r: v[0] for r, v in records.items()}),
-            samples_target=pl.col("row_index").replace_strict({r: v[1] for r, v in records.items()}).cast(pl.Int32))
+            samples_target=pl.col("row_index").replace_strict({r: v[1] for r, v in records.items()}).cast(pl.Int32),
+            passes_at_stop=pl.col("row_index").replace_strict({r: v[2] for r, v in records.items()}).cast(pl.Int32))
     return frame
 
 
 def test_pass_rates_carry_the_full_n_range():
     table = per_prompt(rewards(
         [(0, 0, True, "correct"), (1, 0, False, "wrong"), (1, 1, False, "timeout"), (2, -1, False, "truncated")],
-        {0: ("exact", 16), 1: ("exact", 4), 2: ("cascade", 16)}), exclude_infra_errors=True).to_dicts()
+        {0: ("exact", 16, 1), 1: ("exact", 4, 0), 2: ("cascade", 16, 0)}), exclude_infra_errors=True).to_dicts()
     lucky, failing, skipped = table
     assert (lucky["pass_rate"], lucky["full_rate_low"], lucky["full_rate_high"]) == (1.0, 1 / 16, 1.0)
     assert (failing["full_rate_low"], failing["full_rate_high"]) == (0.0, 2 / 3)  # the timeout is left out
     assert skipped["pass_rate"] is None and (skipped["full_rate_low"], skipped["full_rate_high"]) == (0.0, 1.0)
     assert [r["stop_reason"] for r in table] == ["exact", "exact", "cascade"]
+    assert [r["passes_at_stop"] for r in table] == [r["n_passed"] for r in table]
 
 
 def test_without_records_every_sample_was_drawn():

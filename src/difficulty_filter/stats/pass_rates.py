@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Sequence
 
@@ -15,6 +16,8 @@ from ..settings import ReportSettings, RewardSettings
 from .majority_vote import majority_votes, top_wrong_answers
 from .pass_at_k import usable_ks, with_pass_at_k
 from .wilson import wilson_interval
+
+log = logging.getLogger(__name__)
 
 
 class DuplicateIdError(ValueError):
@@ -66,10 +69,12 @@ def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.
 def _with_sampling_record(rewards: pl.DataFrame, table: pl.DataFrame, excluding: bool) -> pl.DataFrame:
     """`stop_reason` and `samples_target` of each prompt (sampling.adaptive records them; otherwise every
     sample was drawn), and the least and greatest pass rate all `samples_target` samples could have given
-    the scores of those drawn: `full_rate_low`, `full_rate_high` (both the pass rate when nothing was left)."""
+    the scores of those drawn: `full_rate_low`, `full_rate_high` (both the pass rate when nothing was left);
+    with records also `passes_at_stop`, the passes the generate job counted when it stopped."""
     if "stop_reason" in rewards.columns:
         records = rewards.group_by("row_index").agg(pl.col("stop_reason").first(),
-                                                    pl.col("samples_target").first().cast(pl.Int64))
+                                                    pl.col("samples_target").first().cast(pl.Int64),
+                                                    pl.col("passes_at_stop").first().cast(pl.Int64))
         table = table.join(records, on="row_index", how="left")
     else:
         table = table.with_columns(stop_reason=pl.lit(FULL), samples_target=pl.col("n"))
@@ -111,6 +116,11 @@ def write_pass_rates(reward_paths: Sequence[str | Path], index: RowIndex, table_
     table = with_pass_at_k(table, usable_ks(pass_at_k, table["n"].max()))
     table = table.with_columns(pl.Series("row_id", index.row_ids(table["row_index"]), dtype=pl.String))
     mapping = idx_to_passrate(table)
+    stopped = "passes_at_stop" in table.columns
+    if stopped and (changed := table.filter(pl.col("passes_at_stop") != pl.col("n_passed")).height):
+        log.warning("%d prompt(s) now score otherwise than when adaptive sampling stopped them (rescored with other "
+                    "verifier settings?); their stop may no longer settle the filter's decision: rerun generate "
+                    "(snakemake -R generate) to sample them again", changed)
     atomic.write_parquet(table_out, table.to_arrow())
     atomic.write_json(json_out, mapping)
     return table
