@@ -41,7 +41,7 @@ def settings(mode):
 
 
 def plan(mode="exact"):
-    return AdaptivePlan("weak", StopRule((Side("high", HIGH),), mode), {}, config.section("reward", {"workers": 1}))
+    return AdaptivePlan(StopRule((Side("high", HIGH),), mode), {}, config.section("reward", {"workers": 1}))
 
 
 def run(tmp_path, name, **kw):

@@ -15,7 +15,6 @@ from .sides import Side
 
 @dataclass(frozen=True)
 class AdaptivePlan:
-    model: str
     rule: StopRule
     upstream: dict[str, tuple[Side, ...]]  # earlier models of the cascade -> the sides they decide
     reward: RewardSettings
@@ -62,7 +61,7 @@ def plan_for(settings: Settings, model: str) -> AdaptivePlan | None:
     rule = StopRule(model_sides(sides, model), mode, settings.sampling.confidence.interval,
                     settings.sampling.confidence.level)
     earlier = upstream(sampling_order(settings), model)
-    return AdaptivePlan(model, rule, {m: model_sides(sides, m) for m in earlier}, settings.reward,
+    return AdaptivePlan(rule, {m: model_sides(sides, m) for m in earlier}, settings.reward,
                         speculate=uses_gpus(settings.models[model]))
 
 
