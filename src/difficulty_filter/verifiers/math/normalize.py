@@ -1,12 +1,13 @@
 r"""Text rewrites of one LaTeX answer before it is split and parsed; each keeps the meaning.
 
 - display-math wrappers go (``\[ \]``, ``\( \)``, ``$$``, ``\displaystyle``), as do ``\left``/``\right``;
-- unicode symbols become LaTeX (``∞ ∪ √ ≤ π −`` ...);
+- unicode symbols become LaTeX (``∞ ∪ √ ≤ π − ∅`` ...), ``\varnothing`` is ``\emptyset``;
 - ordinal suffixes go, only the one that fits the number (``21^{\text{st}}``, ``8th``; ``3th`` stays);
 - trailing qualifiers go (``\text{ for all } x``, ``\forall x``, ``\text{, where } c ...``, ``\text{ only}``);
 - a function applied without parentheses gets them, so it cannot swallow the rest of a product
   (``\tan u \cdot v`` is ``\tan(u) \cdot v``, ``\sin 2x`` is ``\sin(2x)``);
-- one-token ``\frac``/``\sqrt`` arguments get braces (``\frac{2+b}d``, ``\frac a b``, ``\sqrt3``);
+- one-token ``\frac``/``\sqrt`` arguments get braces (``\frac{2+b}d``, ``\frac a b``, ``\sqrt3``), as does a
+  parenthesized radicand (``4\sqrt(2)`` is ``4\sqrt{2}``, not 4);
 - subscripts become plain names (``v_{\min}``, ``E_{\text{kin}}`` are ``v_{min}``, ``E_{kin}``).
 """
 
@@ -21,7 +22,7 @@ _WRAPPER_RE = re.compile(r"(?<!\\)\\[\[\]()]|\$|\\(?:displaystyle|textstyle|left
 _UNICODE = {"−": "-", "–": "-", "∞": r"\infty ", "∪": r"\cup ", "∩": r"\cap ", "≤": r"\le ", "≥": r"\ge ",
             "≠": r"\ne ", "π": r"\pi ", "×": r"\times ", "·": r"\cdot ", "⋅": r"\cdot ", "±": r"\pm ", "∓": r"\mp ",
             "°": r"^\circ ", "θ": r"\theta ", "α": r"\alpha ", "β": r"\beta ", "∈": r"\in ", "ℝ": r"\mathbb{R}",
-            "∣": r"\mid "}
+            "∣": r"\mid ", "∅": r"\emptyset ", r"\varnothing": r"\emptyset "}
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 _ROOT_TOKEN_RE = re.compile(r"\s*(\d+(?:\.\d+)?|[A-Za-z]|\\[A-Za-z]+)")
 _ORDINAL_RE = re.compile(
@@ -110,7 +111,7 @@ def _brace_arguments(text: str) -> str:
             out.append(index.group(0))
             i = index.end()
         for _ in range(2 if "frac" in match.group(0) else 1):
-            argument = _argument(text, i)
+            argument = _argument(text, i, parenthesized="sqrt" in match.group(0))
             if argument is None:
                 break
             out.append("{" + _brace_arguments(argument[0]) + "}")
@@ -118,11 +119,14 @@ def _brace_arguments(text: str) -> str:
     return "".join(out) + text[i:]
 
 
-def _argument(text: str, start: int) -> tuple[str, int] | None:
-    """A command argument at `start`: a braced group or one token (digit, letter, command)."""
+def _argument(text: str, start: int, parenthesized: bool = False) -> tuple[str, int] | None:
+    """A command argument at `start`: a braced group, a ``(...)`` group if `parenthesized`, or one token."""
     while text[start:start + 1] == " ":
         start += 1
     if text[start:start + 1] == "{":
         return braced(text, start)
+    if parenthesized and text[start:start + 1] == "(":
+        close = _matching_paren(text, start)
+        return (text[start + 1:close], close + 1) if close is not None else None
     token = _ARGUMENT_TOKEN_RE.match(text, start)
     return (token.group(0), token.end()) if token else None
