@@ -8,6 +8,7 @@ reports for every job of a two-model config (weak on 1 GPU, strong on 2 GPUs wit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -63,6 +64,16 @@ def test_profile_uses_the_slurm_executor_and_safe_defaults():
     for rule, res in (PROFILE_YAML.get("set-resources") or {}).items():
         assert not {"gpu", "mem_mb", "runtime"} & set(res), f"{rule}: rule-intrinsic resources belong in the rule"
         assert rule not in LOCAL_RULES
+
+
+def test_profile_settings_are_known_to_the_plugin():
+    """Every slurm-* key names a setting of the installed plugin (a typo or a dropped setting fails here)."""
+    from snakemake_executor_plugin_slurm import ExecutorSettings
+
+    known = {field.name for field in dataclasses.fields(ExecutorSettings)}
+    for key in (k for k in PROFILE_YAML if k.startswith("slurm-")):
+        assert key.removeprefix("slurm-").replace("-", "_") in known, key
+    assert PROFILE_YAML["slurm-status-command"] == "squeue"   # sacct's "CANCELLED by <uid>" would hang the run
 
 
 def test_generate_on_two_gpus():
