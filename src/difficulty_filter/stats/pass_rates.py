@@ -32,6 +32,16 @@ def read_rewards(paths: Sequence[str | Path]) -> pl.DataFrame:
     return pl.concat(frames, how="vertical_relaxed")
 
 
+def per_prompt_of(paths: Sequence[str | Path], exclude_infra_errors: bool = False) -> pl.DataFrame:
+    """`per_prompt` of reward files read one at a time (the stage streams: memory holds one batch and the
+    per-prompt rows). A prompt's responses all live in one batch; files that split a prompt are read together."""
+    tables = [per_prompt(frame, exclude_infra_errors) for frame in map(pl.read_parquet, paths) if frame.height]
+    if not tables:
+        raise ValueError("no reward rows in any batch file")
+    table = pl.concat(tables, how="vertical_relaxed").sort("row_index")
+    return per_prompt(read_rewards(paths), exclude_infra_errors) if table["row_index"].is_duplicated().any() else table
+
+
 def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.DataFrame:
     """One row per prompt: counts per outcome, pass rates, Wilson interval, lengths, top wrong answer,
     majority answer (`majority_answer`, `majority_count`, `majority_share` of n, `majority_correct`)."""
@@ -112,7 +122,7 @@ def write_pass_rates(reward_paths: Sequence[str | Path], index: RowIndex, table_
     `pass_at_k`) and idx_to_passrate.json."""
     from .. import atomic
 
-    table = per_prompt(read_rewards(reward_paths), exclude_infra_errors)
+    table = per_prompt_of(reward_paths, exclude_infra_errors)
     table = with_pass_at_k(table, usable_ks(pass_at_k, table["n"].max()))
     table = table.with_columns(pl.Series("row_id", index.row_ids(table["row_index"]), dtype=pl.String))
     mapping = idx_to_passrate(table)
