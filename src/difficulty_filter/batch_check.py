@@ -161,4 +161,4 @@ def _some(values: list[int], shown: int = 5) -> str:
 
 def expected_batch(start: int, stop: int, sampling: SamplingSettings) -> Expected:
     """What a batch of rows [start, stop) holds under these sampling settings."""
-    return Expected(start, stop, sampling.n, prefix=getattr(sampling, "adaptive", "off") != "off")
+    return Expected(start, stop, sampling.n, prefix=sampling.adaptive != "off")
