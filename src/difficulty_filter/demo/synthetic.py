@@ -121,6 +121,29 @@ CHEAP = (
 )
 
 
+MESSAGES = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
+DATASET_SCHEMA = pa.schema(
+    [
+        ("data_source", pa.string()),
+        ("prompt", MESSAGES),
+        ("ability", pa.string()),
+        ("apply_chat_template", pa.bool_()),
+        ("reward_model", pa.struct([("style", pa.string()), ("ground_truth", pa.string())])),
+        ("extra_info", pa.struct([("split", pa.string()), ("index", pa.int64()), ("reference", pa.string())])),
+    ]
+)
+ROLLOUTS_SCHEMA = pa.schema(
+    [
+        ("row_index", pa.int64()),
+        ("data_source", pa.string()),
+        ("sample_index", pa.int32()),
+        ("response", pa.string()),
+        ("response_tokens", pa.int32()),
+        ("finish_reason", pa.string()),
+    ]
+)
+
+
 def write(dataset: str | Path, rollouts: str | Path, rows: int, n: int, seed: int = 0, code_share: float = 0.0) -> None:
     """Write the dataset and its rollouts (both atomically)."""
     rng = random.Random(seed)
@@ -139,7 +162,7 @@ def write(dataset: str | Path, rollouts: str | Path, rows: int, n: int, seed: in
                         for r in responses
                     )
                 else:
-                    table = pa.Table.from_pylist(responses)
+                    table = pa.Table.from_pylist(responses, schema=ROLLOUTS_SCHEMA)
                     roll_writer = roll_writer or pq.ParquetWriter(roll_tmp, table.schema)
                     roll_writer.write_table(table)
         data_writer.close()
@@ -177,4 +200,4 @@ def _chunk(rng: random.Random, start: int, stop: int, n: int, code_share: float)
                     "finish_reason": "stop",
                 }
             )
-    return pa.Table.from_pylist(data), responses
+    return pa.Table.from_pylist(data, schema=DATASET_SCHEMA), responses
