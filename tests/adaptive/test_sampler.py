@@ -32,6 +32,7 @@ def drive(prompts, outcomes, capacity, rng):
         generated[p] += 1
         for aborted in prompts[p].record(j, outcomes[p][j]):
             generating.discard((p, aborted))
+        scheduler.changed(p)
     assert not any(p.outstanding for p in prompts if not p.closed)
     return generated
 
@@ -53,7 +54,9 @@ def test_any_arrival_order_stops_where_the_prefix_does():
 
 def test_needs_come_first_then_speculation_fills_the_engine():
     prompts = [PromptProgress(i, STRONG, Tally(16)) for i in range(3)]
-    assert Scheduler(prompts, capacity=2).hand_out(0) == [(0, 0), (1, 0), (2, 0)]  # needs beat capacity
+    scheduler = Scheduler(prompts, capacity=2)
+    assert scheduler.hand_out(0) == [(0, 0), (1, 0), (2, 0)]                       # needs beat capacity
+    assert scheduler.hand_out(3) == []                                              # nothing changed, no room
     assert Scheduler(prompts, capacity=5).hand_out(3) == [(0, 1), (1, 1)]          # room for two more
     weak = PromptProgress(0, WEAK, Tally(16))
     assert Scheduler([weak], capacity=1).hand_out(0) == [(0, 0), (0, 1)]           # two failures can close it

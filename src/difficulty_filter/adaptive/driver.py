@@ -68,6 +68,7 @@ def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: S
                 if not progress[k].closed:
                     progress[k].close(NOT_GENERATED)
                 engine.abort([(k, i) for i in progress[k].outstanding])
+                scheduler.changed(k)
                 continue
             tokens[flat[k][0]] += sample.tokens
             samples[k][j] = sample
@@ -75,6 +76,7 @@ def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: S
         for (k, j), result in scorer.poll(0.0 if engine.running else POLL_SECONDS):
             aborted = progress[k].record(j, result.passed, result.outcome in INFRA_OUTCOMES)
             engine.abort([(k, i) for i in aborted])
+            scheduler.changed(k)
 
 
 def _outcome(number: int, prompts: list[PromptProgress], samples: list[dict[int, Sample]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -52,15 +53,9 @@ class StopRule:
 
     def samples_to_close(self, tally: Tally) -> int:
         """Fewest further samples after which sampling could stop (all passing or all failing); at least 1
-        while samples remain. A scheduling hint: drawing fewer cannot close the prompt."""
-        for extra in range(1, tally.remaining):
-            for passed in (True, False):
-                grown = tally
-                for _ in range(extra):
-                    grown = grown.add(passed)
-                if self.verdict(grown)[0]:
-                    return extra
-        return tally.remaining
+        while samples remain. A scheduling hint: drawing fewer cannot close the prompt. Cached: the scheduler
+        asks for every open prompt whenever it hands out work."""
+        return _samples_to_close(self, tally)
 
     def _confident_side(self, side: Side, tally: Tally) -> str | None:
         observed = tally.observed_rate()
@@ -72,6 +67,18 @@ class StopRule:
         else:
             low, high = jeffreys_interval(tally.passes, scored, self.level)
         return _side_verdict(side, min(low, observed), max(high, observed), False)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _samples_to_close(rule: StopRule, tally: Tally) -> int:
+    for extra in range(1, tally.remaining):
+        for passed in (True, False):
+            grown = tally
+            for _ in range(extra):
+                grown = grown.add(passed)
+            if rule.verdict(grown)[0]:
+                return extra
+    return tally.remaining
 
 
 def _side_verdict(side: Side, low: float | None, high: float | None, may_be_missing: bool) -> str | None:

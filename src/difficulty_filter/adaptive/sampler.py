@@ -82,10 +82,16 @@ class Scheduler:
     def __init__(self, prompts: Iterable[PromptProgress], capacity: int):
         self.prompts = list(prompts)
         self.capacity = max(0, capacity)
+        self._changed = set(range(len(self.prompts)))  # prompts whose needs may have changed
+
+    def changed(self, position: int) -> None:
+        """Tell the scheduler that a prompt took a result or closed."""
+        self._changed.add(position)
 
     def hand_out(self, generating: int) -> list[tuple[int, int]]:
         """(prompt position, sample index) pairs to submit now, given `generating` samples in the engine."""
-        out = [(p, j) for p, prompt in enumerate(self.prompts) for j in prompt.hand_out(prompt.wanted())]
+        changed, self._changed = sorted(self._changed), set()
+        out = [(p, j) for p in changed for j in self.prompts[p].hand_out(self.prompts[p].wanted())]
         while generating + len(out) < self.capacity:
             extra = []
             for p, prompt in enumerate(self.prompts):
