@@ -71,8 +71,9 @@ def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: S
                 scheduler.changed(k)
                 continue
             tokens[flat[k][0]] += sample.tokens
-            samples[k][j] = sample
-            scorer.submit((k, j), score_request(progress[k].row_index, sample))
+            if not progress[k].closed:  # a sample that finished after its prompt closed is not needed
+                samples[k][j] = sample
+                scorer.submit((k, j), score_request(progress[k].row_index, sample))
         for (k, j), result in scorer.poll(0.0 if engine.running else POLL_SECONDS):
             aborted = progress[k].record(j, result.passed, result.outcome in INFRA_OUTCOMES)
             engine.abort([(k, i) for i in aborted])
