@@ -68,11 +68,12 @@ def baseline(tmp_path_factory, data):
 
 
 def plan(seed: int, kills: int) -> list[Kill]:
-    """One kill during start-up (parsing, DAG, unlock), the others aimed at stages in pipeline order."""
+    """One kill during start-up (parsing, DAG, unlock), then one aimed at each stage in pipeline order, the rest
+    at stages drawn at random; each fires a random 0-1.5 s after a job of its stage (or a later one) starts."""
     rng = random.Random(seed)
-    stages = sorted(rng.choices(range(len(STAGES)), k=kills - 1))
+    stages = sorted([*range(len(STAGES)), *rng.choices(range(len(STAGES)), k=kills - 1 - len(STAGES))])
     return [Kill((), rng.uniform(0, 0.5), after=rng.uniform(0.3, 3.0))] + [
-        Kill(tuple(r for stage in STAGES[s:] for r in stage), rng.uniform(0, 2.5)) for s in stages
+        Kill(tuple(r for stage in STAGES[s:] for r in stage), rng.uniform(0, 1.5)) for s in stages
     ]
 
 
