@@ -94,16 +94,14 @@ def test_kill_9_at_random_moments_then_the_same_command_resumes(tmp_path, data, 
     assert not list((work / ".snakemake" / "locks").glob("*.lock"))
 
 
-def test_kills_hit_generate_reward_and_the_aggregate_stages():
-    hit = {rule for kill in KILLS for rule in kill.hit}
+def test_kills_were_aimed_at_every_stage_and_hit_reward_and_aggregates():
+    """Every stage got a kill aimed at it; the rules running at the kills (timing-dependent: a file-engine generate
+    job lasts about a second, so only the vLLM trial is sure to kill one) include reward and aggregate stages."""
     assert len(KILLS) >= 20, f"only {len(KILLS)} kills landed"
-    assert {"generate", "reward"} <= hit and hit & {
-        "pass_rates",
-        "annotate",
-        "filter",
-        "report_dataset",
-        "report_combined",
-    }, hit
+    aimed = {kill.rules[0] for kill in KILLS if kill.rules}
+    assert aimed == {stage[0] for stage in STAGES}, aimed
+    hit = {rule for kill in KILLS for rule in kill.hit}
+    assert "reward" in hit and hit & {"pass_rates", "annotate", "filter", "report_dataset", "report_combined"}, hit
 
 
 def copy_of(baseline, tmp_path):
