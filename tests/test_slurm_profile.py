@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 pytest.importorskip("snakemake_executor_plugin_slurm")
-from snakemake_executor_plugin_slurm.submit_string import get_submit_command  # noqa: E402
-from snakemake_executor_plugin_slurm.utils import set_gres_string  # noqa: E402
-from snakemake_executor_plugin_slurm.validation import validate_slurm_extra  # noqa: E402
+from snakemake_executor_plugin_slurm.submit_string import get_submit_command
+from snakemake_executor_plugin_slurm.utils import set_gres_string
+from snakemake_executor_plugin_slurm.validation import validate_slurm_extra
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = ROOT / "profiles" / "slurm"
@@ -47,15 +47,24 @@ def sbatch(rule: str, resources: dict, threads: int = 1) -> str:
     job = SimpleNamespace(resources=Resources(resources), threads=threads, name=rule, is_group=lambda: False)
     validate_slurm_extra(job)
     account = f" -A {resources['slurm_account']}" if resources.get("slurm_account") else ""  # as get_account_arg
-    params = {"run_uuid": "RUN", "slurm_logfile": "LOG", "comment_str": f"rule_{rule}", "account": account,
-              "partition": f" -p {resources['slurm_partition']}", "workdir": "/work"}
+    params = {
+        "run_uuid": "RUN",
+        "slurm_logfile": "LOG",
+        "comment_str": f"rule_{rule}",
+        "account": account,
+        "partition": f" -p {resources['slurm_partition']}",
+        "workdir": "/work",
+    }
     return get_submit_command(job, params) + set_gres_string(job)
 
 
 def merged(rule: str, rule_resources: dict) -> dict:
     """default-resources < rule resources < set-resources, as Snakemake merges them."""
-    return {**PROFILE_YAML.get("default-resources", {}), **rule_resources,
-            **(PROFILE_YAML.get("set-resources", {}).get(rule) or {})}
+    return {
+        **PROFILE_YAML.get("default-resources", {}),
+        **rule_resources,
+        **(PROFILE_YAML.get("set-resources", {}).get(rule) or {}),
+    }
 
 
 def test_profile_uses_the_slurm_executor_and_safe_defaults():
@@ -73,7 +82,7 @@ def test_profile_settings_are_known_to_the_plugin():
     known = {field.name for field in dataclasses.fields(ExecutorSettings)}
     for key in (k for k in PROFILE_YAML if k.startswith("slurm-")):
         assert key.removeprefix("slurm-").replace("-", "_") in known, key
-    assert PROFILE_YAML["slurm-status-command"] == "squeue"   # sacct's "CANCELLED by <uid>" would hang the run
+    assert PROFILE_YAML["slurm-status-command"] == "squeue"  # sacct's "CANCELLED by <uid>" would hang the run
 
 
 def test_generate_on_two_gpus():
@@ -100,6 +109,7 @@ def test_reward_on_cpu_partition_with_threads():
 
 # ---- the lead's workflow, through a dry run --------------------------------------------------------------
 
+
 def _workflow_missing() -> str | None:
     snakefile = ROOT / "Snakefile"
     if not snakefile.exists():
@@ -109,9 +119,16 @@ def _workflow_missing() -> str | None:
 
 
 def _dry_run_resources(tmp_path: Path) -> dict[str, list[dict]]:
-    rows = [{"data_source": "math__demo", "prompt": [{"role": "user", "content": f"{i}+1?"}],
-             "apply_chat_template": True, "reward_model": {"style": "rule", "ground_truth": str(i + 1)},
-             "extra_info": {"index": i}} for i in range(6)]
+    rows = [
+        {
+            "data_source": "math__demo",
+            "prompt": [{"role": "user", "content": f"{i}+1?"}],
+            "apply_chat_template": True,
+            "reward_model": {"style": "rule", "ground_truth": str(i + 1)},
+            "extra_info": {"index": i},
+        }
+        for i in range(6)
+    ]
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "d.parquet")
     for name in ("weak", "strong"):
         (tmp_path / name).mkdir()
@@ -121,17 +138,36 @@ def _dry_run_resources(tmp_path: Path) -> dict[str, list[dict]]:
         "datasets": {"demo": str(tmp_path / "d.parquet")},
         "models": {
             "weak": {"path": str(tmp_path / "weak"), "gpus_per_job": 1, "slurm": {"mem_mb": 64000, "runtime": 240}},
-            "strong": {"path": str(tmp_path / "strong"), "gpus_per_job": 2, "tensor_parallel_size": 2,
-                       "enable_expert_parallel": True, "slurm": {"mem_mb": 128000, "runtime": 720}},
+            "strong": {
+                "path": str(tmp_path / "strong"),
+                "gpus_per_job": 2,
+                "tensor_parallel_size": 2,
+                "enable_expert_parallel": True,
+                "slurm": {"mem_mb": 128000, "runtime": 720},
+            },
         },
         "batching": {"batch_size": 2, "batches_per_job": 2},
         "filter": {"low": {"model": "strong", "threshold": 0.0}, "high": {"model": "weak", "threshold": 1.0}},
     }
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     snakemake = shutil.which("snakemake", path=str(Path(sys.executable).parent)) or "snakemake"
-    proc = subprocess.run([snakemake, "-n", "--profile", str(PROFILE), "--snakefile", str(ROOT / "Snakefile"),
-                           "--configfile", str(tmp_path / "config.yaml"), "--directory", str(ROOT)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            snakemake,
+            "-n",
+            "--profile",
+            str(PROFILE),
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--configfile",
+            str(tmp_path / "config.yaml"),
+            "--directory",
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     jobs: dict[str, list[dict]] = {}
     for block in re.split(r"\n(?=\[[^\]]+\]\n(?:local)?rule )", proc.stdout):
