@@ -39,7 +39,7 @@ install_packages() {
 write_configs() {
     local host hardware
     host=$(hostname -s)
-    hardware=$(slurmd -C | head -n 1 | cut -d' ' -f2-)   # CPUs=.. Boards=.. ... RealMemory=..
+    hardware=$(slurmd -C | sed -n '1s/^NodeName=[^ ]* //p')   # CPUs=.. Boards=.. ... RealMemory=..
     sed -e "s/@HOST@/$host/g" -e "s/@HARDWARE@/$hardware/" "$HERE/slurm.conf.in" >/etc/slurm/slurm.conf
     install -o slurm -g slurm -m 600 "$HERE/slurmdbd.conf.in" /etc/slurm/slurmdbd.conf
 }
