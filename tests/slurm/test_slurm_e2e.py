@@ -91,7 +91,7 @@ def start(work: Path, *args: str, slurm: bool = True) -> subprocess.Popen:
 def finish(work: Path, proc: subprocess.Popen, while_running=None) -> tuple[int, str]:
     """Wait (under a hard timeout) for Snakemake `start`ed in `work`; return its exit code and output.
 
-    `while_running()` is called every 0.2 s until it exits.
+    `while_running()` is called every 0.5 s until it exits.
     """
     deadline = time.monotonic() + TIMEOUT
     while proc.poll() is None:
@@ -101,7 +101,7 @@ def finish(work: Path, proc: subprocess.Popen, while_running=None) -> tuple[int,
             pytest.fail(f"{' '.join(proc.args)} ran over {TIMEOUT} s")
         if while_running:
             while_running()
-        time.sleep(0.2)
+        time.sleep(0.5)
     return proc.returncode, (work / "snakemake.out").read_text()
 
 
@@ -119,7 +119,10 @@ def queue(work: Path) -> dict[str, str]:
 
 
 def cancel_job_of(work: Path, comment: str, when=lambda: True):
-    """A `while_running` callback: scancel the job whose comment is `comment` once `when()` holds; returns ids."""
+    """A `while_running` callback: scancel the job whose comment is `comment` once `when()` holds.
+
+    Its `cancelled` attribute lists the ids of the jobs it cancelled.
+    """
     cancelled = []
 
     def poll():
@@ -158,16 +161,21 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def processes_in(work: Path) -> list[str]:
-    """Processes whose working directory is `work` (SLURM jobs run there)."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == work:
-                pids.append(proc.name)
-        except OSError:
-            continue
-    return pids
+def processes_in(work: Path, grace: float = 15) -> list[str]:
+    """Processes whose working directory is `work` (where SLURM jobs run) once `grace` seconds have passed or
+    none is left: a cancelled job's processes get SIGKILL 5 s after SIGTERM (KillWait)."""
+    deadline = time.monotonic() + grace
+    while True:
+        pids = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and Path(os.readlink(proc / "cwd")) == work:
+                    pids.append(proc.name)
+            except OSError:
+                continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -214,14 +222,9 @@ def make_workflow(tmp_path_factory, smollm2_dir):
         return work
 
     yield make
-    for job, workdir in (
-        line.split("|")
-        for line in subprocess.run(  # leave no job of ours behind
-            ["squeue", "-h", "-o", "%i|%Z"], capture_output=True, text=True
-        ).stdout.splitlines()
-    ):
-        if any(workdir == str(work) for work in made):
-            subprocess.run(["scancel", job])
+    for work in made:  # leave no job of ours behind
+        for job in queue(work):
+            subprocess.run(["scancel", job], timeout=20)
 
 
 @pytest.fixture(scope="module")
