@@ -8,9 +8,9 @@ r"""Is an answer the same mathematical object as the ground truth? Rules, in ord
    with the same labels on both sides are paired by label; otherwise tuples, a question that asks for an
    order, one labelled side (its variables taken alphabetically: ``y = 3, x = 4`` is ``4, 3``), and a gold
    that repeats values outside ascending order (``7, 2, 2, 5``) make the list ordered; sets (``\{\}``)
-   ignore order and repeats, and are never equal to tuples; any other bare list ignores order but not
-   repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are the union of their ranges
-   ("and": the intersection) and compare with intervals and set-builder sets;
+   ignore order and repeats, and never equal tuples or labelled lists; any other bare list ignores order
+   but not repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are the union of their
+   ranges ("and": the intersection) and compare with intervals and set-builder sets;
 4. one value: units only where written as units, degrees vs radians (see .units), then math-verify, with
    exact rational values required to be exactly equal (its 15-digit check says ``1/2004! == 1/2006!``) and
    a decimal with >= 4 significant digits accepted for an irrational gold it rounds or truncates
@@ -121,7 +121,7 @@ def _compare_lists(gold: Parts, pred: Parts, ordered: bool) -> Comparison:
         if regions is not None:
             return regions
     kinds = {gold.kind, pred.kind}
-    if SET in kinds and kinds & {TUPLE, PAIR}:
+    if SET in kinds and (kinds & {TUPLE, PAIR} or gold.labels or pred.labels):
         return Comparison(False, "a set is not a tuple", conclusive=False)
     gold_items, pred_items = gold.items, pred.items
     if SET in kinds:
