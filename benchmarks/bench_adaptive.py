@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from difficulty_filter.adaptive import KEEP, Side, StopRule, Tally, cascade_order
+from difficulty_filter.adaptive import StopRule, Tally, cascade_order
 from difficulty_filter.adaptive.cascade import dropped_by, model_sides
 from difficulty_filter.demo.workflow import copy_workflow
 from difficulty_filter.filtering.decisions import decide
@@ -187,11 +187,12 @@ def demo_config(mode: str, args) -> dict:
              "enforce_eager": not args.gpus}
     return {"results_dir": "results", "datasets": {"demo": "data/demo.parquet"},
             "models": {"weak": {**model, "cost": 1.0}, "strong": {**model, "cost": 10.0}},
-            "sampling": {"n": args.n, "temperature": 0.8, "top_p": 0.9, "top_k": 50, "max_new_tokens": args.max_new_tokens,
-                         "seed": 1234, "adaptive": mode},
+            "sampling": {"n": args.n, "temperature": 0.8, "top_p": 0.9, "top_k": 50,
+                         "max_new_tokens": args.max_new_tokens, "seed": 1234, "adaptive": mode},
             "prompts": {"max_prompt_length": 512}, "batching": {"batch_size": 8, "batches_per_job": 8},
             "reward": {"workers": 2, "timeout": 20},
-            "filter": {"low": {"model": "strong", "threshold": args.low}, "high": {"model": "weak", "threshold": args.high}}}
+            "filter": {"low": {"model": "strong", "threshold": args.low},
+                       "high": {"model": "weak", "threshold": args.high}}}
 
 
 def run_demo_mode(mode: str, args, scratch: Path) -> dict:
@@ -232,7 +233,7 @@ def demo(args) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_adaptive_") as scratch:
         runs = {mode: run_demo_mode(mode, args, Path(scratch)) for mode in args.modes}
     base = runs.get("off")
-    for mode, run in runs.items():
+    for run in runs.values():
         if base:
             run["same_kept_rows_as_off"] = run["kept_rows"] == base["kept_rows"]
             run["tokens_share_of_off"] = round(run["generated_tokens"] / max(1, base["generated_tokens"]), 4)

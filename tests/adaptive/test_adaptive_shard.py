@@ -56,7 +56,8 @@ def run(tmp_path, name, **kw):
 
 def rates(table):
     scored = table.filter(pl.col("sample_index") >= 0)
-    per_row = scored.group_by("row_index").agg(pl.col("response").str.contains("boxed{1}", literal=True).mean().alias("rate"))
+    passed = pl.col("response").str.contains("boxed{1}", literal=True)
+    per_row = scored.group_by("row_index").agg(passed.mean().alias("rate"))
     by_row = dict(per_row.iter_rows())
     return [by_row.get(i) for i in range(len(PROBABILITIES))]
 

@@ -1,7 +1,6 @@
 """A model's adaptive plan from the settings: its rule, the models it waits for, what reruns it, and the rows
 an earlier model's rewards let it skip."""
 
-import polars as pl
 
 from difficulty_filter import config
 from difficulty_filter.adaptive import Side

@@ -4,8 +4,8 @@ still open, with one engine for all batches and no barrier between rounds."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 from ..generation.records import Sample
 from ..generation.seeds import sample_seed

@@ -3,9 +3,9 @@ cascade it waits for, the rows they already dropped, and the settings that rerun
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from ..settings import FilterSettings, ModelSettings, RewardSettings, Settings, as_dict
 from .cascade import cascade_order, dropped_by, model_sides, upstream

@@ -11,8 +11,8 @@ discarded and never recorded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .record import FULL, PromptRecord
 from .rules import StopRule

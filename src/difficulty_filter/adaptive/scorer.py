@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Hashable
+from collections.abc import Hashable
 
 from ..outcomes import ScoreRequest, ScoreResult
 from ..scoring import open_pool
@@ -40,7 +40,8 @@ class BackgroundScorer:
         """Results graded since the last call; waits up to `timeout` seconds for the first when none is ready."""
         done = []
         try:
-            done.append(self._outbox.get(timeout=timeout) if timeout > 0 and self.pending else self._outbox.get_nowait())
+            wait = timeout > 0 and self.pending
+            done.append(self._outbox.get(timeout=timeout) if wait else self._outbox.get_nowait())
             while True:
                 done.append(self._outbox.get_nowait())
         except queue.Empty:
@@ -66,7 +67,7 @@ class BackgroundScorer:
             if batch:
                 try:
                     results = self._pool.score([request for _, request in batch])
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                except BaseException as exc:
                     self._outbox.put(exc)
                     return
                 for (tag, _), result in zip(batch, results):

@@ -22,7 +22,7 @@ class Tally:
     excluding: bool = False
 
     def __post_init__(self) -> None:
-        if not (0 <= self.drawn <= self.n and 0 <= self.passes and 0 <= self.excluded
+        if not (0 <= self.drawn <= self.n and self.passes >= 0 and self.excluded >= 0
                 and self.passes + self.excluded <= self.drawn):
             raise ValueError(f"inconsistent tally {self}")
         if self.excluded and not self.excluding:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 from ..settings import ModelSettings, SamplingSettings
 from .records import Sample, finish_reason

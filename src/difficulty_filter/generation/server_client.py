@@ -19,9 +19,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from http.client import HTTPException
-from typing import Callable, Hashable, Sequence
 
 from ..settings import SamplingSettings, ServerSettings
 from .records import Sample, finish_reason

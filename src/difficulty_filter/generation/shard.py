@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Collection
 
-from ..dataset import DatasetError
 from ..adaptive.driver import AdaptivePrompt, sample_adaptively
 from ..adaptive.plan import AdaptivePlan
 from ..adaptive.scorer import BackgroundScorer
+from ..batch_check import expected_batch
+from ..dataset import DatasetError
 from ..progress import Progress
 from ..scoring.batch_file import score_request, truth_rows
+from ..settings import ModelSettings, PromptSettings, SamplingSettings
 from .engines import open_engine
 from .inputs import Row, read_rows
 from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit, template_ids, truncate
-from ..settings import ModelSettings, PromptSettings, SamplingSettings
 from .records import batch_table, write_batch, write_placeholder
 from .resume_cache import ResumeCache, batch_key
 from .rollouts import copy_rollouts
-from ..batch_check import expected_batch
 from .seeds import prompt_seeds
 from .settings import Request, file_metadata, triggers
 from .stream import SampleStream

@@ -8,7 +8,7 @@ which other samples share a request, a step or a round. A prompt the engine refu
 
 from __future__ import annotations
 
-from typing import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 
 from .records import Sample
 from .settings import Request

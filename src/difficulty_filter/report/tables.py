@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
 from ..adaptive.record import FULL, STOP_REASONS
+from ..domains import with_domain
 from ..filtering.decisions import BROKEN, MISSING, TOO_EASY, TOO_HARD
 from ..stats.buckets import BUCKET_NAMES, bucket_of, bucket_of_range
 from ..stats.pass_at_k import pass_at_k_name, with_pass_at_k
 from ..stats.wilson import wilson_interval
-from ..domains import with_domain
 
 #: Reasons the filter stage gives for dropping a row, in report order (others found are appended).
 FILTER_REASONS = (TOO_HARD, TOO_EASY, MISSING, BROKEN)
