@@ -72,7 +72,7 @@ def cluster_missing() -> str | None:
 
 
 def start(work: Path, *args: str, slurm: bool = True) -> subprocess.Popen:
-    """Start Snakemake in `work`, on SLURM unless `slurm` is false; its output goes to `work`/snakemake.out."""
+    """Start Snakemake in `work`, on SLURM unless `slurm` is false; its output goes to `work`/snakemake-<n>.out."""
     cmd = [
         sys.executable,
         "-m",
@@ -84,12 +84,15 @@ def start(work: Path, *args: str, slurm: bool = True) -> subprocess.Popen:
         *(["--profile", str(work / "profiles/slurm"), *SLURM_ARGS] if slurm else ["--cores", "2"]),
         *args,
     ]
-    with open(work / "snakemake.out", "w") as out:
-        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    output = work / f"snakemake-{len(list(work.glob('snakemake-*.out'))) + 1}.out"
+    with open(output, "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proc.output = output
+    return proc
 
 
-def finish(work: Path, proc: subprocess.Popen, while_running=None) -> tuple[int, str]:
-    """Wait (under a hard timeout) for Snakemake `start`ed in `work`; return its exit code and output.
+def finish(proc: subprocess.Popen, while_running=None) -> tuple[int, str]:
+    """Wait (under a hard timeout) for a `start`ed Snakemake; return its exit code and output.
 
     `while_running()` is called every 0.5 s until it exits.
     """
@@ -102,12 +105,12 @@ def finish(work: Path, proc: subprocess.Popen, while_running=None) -> tuple[int,
         if while_running:
             while_running()
         time.sleep(0.5)
-    return proc.returncode, (work / "snakemake.out").read_text()
+    return proc.returncode, proc.output.read_text()
 
 
 def snakemake(work: Path, *args: str, while_running=None) -> tuple[int, str]:
     """Run Snakemake on SLURM in `work` (see `start` and `finish`)."""
-    return finish(work, start(work, *args), while_running)
+    return finish(start(work, *args), while_running)
 
 
 def queue(work: Path) -> dict[str, str]:
@@ -253,7 +256,7 @@ def history(cluster, make_workflow):
         generate_log = (work / "logs/generate/tiny/smol/s00000.log").read_text()
         code, third = snakemake(work)
         assert code == 0, third[-4000:]
-        local_code, local_out = finish(local, local_run[0] if local_run else start(local, slurm=False))
+        local_code, local_out = finish(local_run[0] if local_run else start(local, slurm=False))
         assert local_code == 0, local_out[-4000:]
     finally:
         for proc in local_run:
