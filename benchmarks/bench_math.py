@@ -26,8 +26,8 @@ from difficulty_filter import config
 from difficulty_filter.outcomes import ScoreRequest
 from difficulty_filter.scoring import open_pool
 from difficulty_filter.verifiers import grade
-from difficulty_filter.verifiers.math.normalize import clean
-from difficulty_filter.verifiers.math.parsing import parse_latex
+from difficulty_filter.verifiers.math_answers.normalize import clean
+from difficulty_filter.verifiers.math_answers.parsing import parse_latex
 
 REWARD = config.section("reward")
 

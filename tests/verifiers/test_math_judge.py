@@ -7,7 +7,7 @@ import time
 import pytest
 
 from difficulty_filter import config
-from difficulty_filter.verifiers.math import compare
+from difficulty_filter.verifiers.math_answers import compare
 from difficulty_filter.verifiers.quantities import parse_number
 
 from .helpers import run

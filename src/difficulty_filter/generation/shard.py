@@ -7,14 +7,14 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from ..adaptive.driver import AdaptivePrompt, sample_adaptively
 from ..adaptive.plan import AdaptivePlan
-from ..adaptive.scorer import BackgroundScorer
 from ..batch_check import expected_batch
 from ..dataset import DatasetError
 from ..progress import Progress
 from ..scoring.batch_file import score_request, truth_rows
 from ..settings import ModelSettings, PromptSettings, SamplingSettings
+from .adaptive_sampling import AdaptivePrompt, sample_adaptively
+from .background_scorer import BackgroundScorer
 from .engines import open_engine
 from .inputs import Row, read_rows
 from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit, template_ids, truncate

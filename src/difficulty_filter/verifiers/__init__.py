@@ -9,10 +9,20 @@ on a generation cut at max tokens is ``truncated``; an exception is ``verifier_e
 from __future__ import annotations
 
 from math import isnan  # not `import math`: the submodule .math would shadow it here
-from ..outcomes import (CORRECT, NO_ANSWER, OUTCOMES, TRUNCATED, VERIFIER_ERROR, WRONG, ScoreRequest, ScoreResult,
-                        Verdict)
-from .answer_extraction import ends_in_open_think
+
+from ..outcomes import (
+    CORRECT,
+    NO_ANSWER,
+    OUTCOMES,
+    TRUNCATED,
+    VERIFIER_ERROR,
+    WRONG,
+    ScoreRequest,
+    ScoreResult,
+    Verdict,
+)
 from ..settings import RewardSettings
+from .answer_extraction import ends_in_open_think
 from .registry import VERIFIER_VERSIONS, Route, resolve
 
 __all__ = ["VERIFIER_VERSIONS", "Route", "grade", "resolve", "verdict_result"]

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
+from ..settings import RewardSettings
 from .answer_extraction import tagged_answer
 from .literals import balanced_spans, literal_or_none, strip_fence, structured_truth
 
@@ -13,7 +14,7 @@ _ROW_RE = re.compile(r"[\d\s,]+")
 _SEPARATOR_RE = re.compile(r"[\s,]+")
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade an ARC-style grid answer (all or nothing)."""
     truth = as_grid(structured_truth(ground_truth))
     if truth is None:

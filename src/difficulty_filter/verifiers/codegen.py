@@ -13,6 +13,7 @@ from ..outcomes import CORRECT, NO_ANSWER, SANDBOX_ERROR, TIMEOUT, VERIFIER_ERRO
 from ..sandbox.executor import run_tests
 from ..sandbox.result import BUDGET, FAILED, PASSED, ExecutionResult
 from ..sandbox.suite import BadGroundTruth, from_ground_truth, program_text
+from ..settings import RewardSettings
 from .code_extract import extract_program, needed_names
 
 
@@ -27,7 +28,7 @@ def verdict_of(result: ExecutionResult, answer: str | None = None) -> Verdict:
     return Verdict(1.0 if result.passed else 0.0, outcome, result.summary(), answer)
 
 
-def verify(response: str, ground_truth, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth, extra_info: dict, settings: RewardSettings) -> Verdict:
     try:
         suite = from_ground_truth(ground_truth)
     except BadGroundTruth as exc:

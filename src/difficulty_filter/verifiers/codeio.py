@@ -11,13 +11,14 @@ import math
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
+from ..settings import RewardSettings
 from .answer_extraction import final_text
 from .literals import MISSING, balanced_spans, parse_literal, plain
 
 _KEYS = ("output", "input")
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade a CodeIO response."""
     key, expected = truth_fragment(ground_truth)
     for span in reversed(balanced_spans(final_text(response))):

@@ -14,6 +14,7 @@ import json
 from ..outcomes import NO_ANSWER, VERIFIER_ERROR, WRONG, Verdict
 from ..sandbox.executor import run_tests
 from ..sandbox.suite import TestSuite
+from ..settings import RewardSettings
 from .answer_extraction import final_text
 from .code_extract import PYTHON_TAGS, parse
 from .codegen import verdict_of
@@ -81,7 +82,7 @@ def _function_source(ground_truth) -> str | None:
     return source if isinstance(source, str) and source.strip() else None
 
 
-def verify(response: str, ground_truth, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth, extra_info: dict, settings: RewardSettings) -> Verdict:
     try:
         function = _function_source(ground_truth)
     except ValueError as exc:

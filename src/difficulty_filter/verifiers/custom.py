@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..outcomes import CORRECT, OUTCOMES, WRONG, Verdict
+from ..settings import RewardSettings
 
 
 class VerifierLoadError(ValueError):
@@ -34,7 +35,7 @@ def load(spec: str) -> Callable[..., Verdict]:
     if not callable(function):
         raise VerifierLoadError(f"custom verifier {spec!r}: {target!r} has no function {name!r}")
 
-    def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+    def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
         return as_verdict(function(response, ground_truth, extra_info, settings))
 
     return verify

@@ -6,12 +6,13 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
+from ..settings import RewardSettings
 from .answer_extraction import tagged_answer
 
 _SEPARATORS_RE = re.compile(r"[\s,'\"`]|->|→|-|–")
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade a graph-path response: ``fdebme``, ``FDEBME``, ``f -> d -> e -> b -> m -> e`` all match."""
     truth = path(str(ground_truth))
     if not truth:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
+from ..settings import RewardSettings
 from .answer_extraction import boxes, final_text
 from .text_forms import unwrap_text
 
@@ -26,7 +27,7 @@ _ANCHOR_LOWER_RE = re.compile(rf"(?i:{_ANCHOR})(?:\(\s*([a-j])\s*\)|([a-j])\s*(?
 _MARKUP_RE = re.compile(r"\*\*|\$")
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade a multiple-choice response against the correct letter."""
     truth = choice_letter(str(ground_truth))
     if truth is None:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..outcomes import NO_ANSWER, Verdict, binary_verdict
+from ..settings import RewardSettings
 from .answer_extraction import tagged_answer
 from .literals import literal_or_none, strip_fence, structured_truth
 
@@ -13,7 +14,7 @@ _SPLIT_RE = re.compile(r"\s*(?:,|;|\n|>|→|->)\s*")
 _ITEM_NOISE_RE = re.compile(r"^(?:\d+[.)]|[-*•]|and\b)\s*")
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade an ordering-puzzle response (all or nothing)."""
     truth = structured_truth(ground_truth)
     if not isinstance(truth, list) or not truth:

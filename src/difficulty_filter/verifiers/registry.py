@@ -50,11 +50,13 @@ BUILTIN_PREFIXES: dict[str, str] = {
     "codegen__": "codegen",
     "simulation__cruxeval": "cruxeval",
 }
+#: Verifier name -> its module, where they differ (a module named `math` would shadow the standard library's).
+MODULES = {"math": "math_answers"}
 #: Verifiers that execute code; their limit is the calibrated reward.code.total_timeout + CODE_TIMEOUT_MARGIN.
 CODE_VERIFIERS = frozenset({"codegen", "cruxeval"})
 CODE_TIMEOUT_MARGIN = 10.0
 
-Verify = Callable[[str, Any, dict, dict], Verdict]
+Verify = Callable[[str, Any, dict, RewardSettings], Verdict]
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,16 @@ class _Lazy:
 
     def load(self) -> Verify:
         if self._function is None:
-            self._function = importlib.import_module(f"{__package__}.{self.name}").verify
+            module = MODULES.get(self.name, self.name)
+            self._function = importlib.import_module(f"{__package__}.{module}").verify
         return self._function
 
-    def __call__(self, response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+    def __call__(self, response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
         return self.load()(response, ground_truth, extra_info, settings)
 
 
 def _unknown(data_source: str) -> Verify:
-    def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+    def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
         return Verdict(0.0, UNKNOWN_SOURCE, f"no verifier for data_source {data_source!r}")
     return verify
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
-from . import math as math_verifier
+from . import math_answers as math_verifier
 from .answer_extraction import final_text, last_boxed
 from .judge import judge_target, judged_verdict
 from .quantities import quantities_match

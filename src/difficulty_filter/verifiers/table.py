@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..settings import RewardSettings
 from .answer_extraction import boxed_answers, final_text
 from .quantities import quantities_match
 from .text_forms import normalize_text
@@ -20,7 +21,7 @@ from .text_forms import normalize_text
 _LIST_SPLIT_RE = re.compile(r"\s*(?:;|,(?!\d{3}(?!\d))|\band\b)\s*")
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade a table-QA response."""
     answers = boxed_answers(final_text(response))
     if not answers:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..outcomes import CORRECT, NO_ANSWER, WRONG, Verdict
+from ..settings import RewardSettings
 from .answer_extraction import tagged_answer
 from .literals import balanced_spans, literal_or_none, strip_fence, structured_truth
 
 
-def verify(response: str, ground_truth: Any, extra_info: dict, settings: dict) -> Verdict:
+def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade a zebra-puzzle response with partial credit."""
     truth = structured_truth(ground_truth)
     if not (isinstance(truth, dict) and isinstance(truth.get("header"), list) and isinstance(truth.get("rows"), list)

@@ -7,15 +7,15 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ..generation.records import Sample
-from ..generation.seeds import sample_seed
-from ..generation.stream import POLL_SECONDS, SampleStream
+from ..adaptive.record import CASCADE, NOT_GENERATED, PromptRecord
+from ..adaptive.rules import StopRule
+from ..adaptive.sampler import PromptProgress, Scheduler
+from ..adaptive.tally import Tally
 from ..outcomes import INFRA_OUTCOMES, ScoreRequest
-from .record import CASCADE, NOT_GENERATED, PromptRecord
-from .rules import StopRule
-from .sampler import PromptProgress, Scheduler
-from .scorer import BackgroundScorer
-from .tally import Tally
+from .background_scorer import BackgroundScorer
+from .records import Sample
+from .seeds import sample_seed
+from .stream import POLL_SECONDS, SampleStream
 
 log = logging.getLogger(__name__)
 
