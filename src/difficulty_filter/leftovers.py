@@ -1,4 +1,5 @@
-"""Processes left behind by a workflow run that died: found by the run token in their environment, then stopped.
+"""Processes left behind by a workflow run that died (found by the run token in their environment, then stopped),
+and live `snakemake` controllers of a working directory.
 
 `difficulty-filter run` starts Snakemake with `DIFFICULTY_FILTER_RUN=<token>` in its environment; every job,
 `vllm serve` and engine worker it starts inherits the variable (a managed server in its own session too). When
@@ -57,3 +58,39 @@ def _alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def snakemake_processes(workdir: str | os.PathLike, proc: str | os.PathLike = "/proc") -> list[int]:
+    """Live `snakemake` controllers working in `workdir` (their -d/--directory, else their current folder)."""
+    target = Path(workdir).resolve()
+    found = []
+    for entry in Path(proc).iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            args = [a.decode(errors="replace") for a in (entry / "cmdline").read_bytes().split(b"\0") if a]
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            continue
+        if _is_snakemake(args) and (cwd / snakemake_directory(args, ".")).resolve() == target:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def _is_snakemake(args: list[str]) -> bool:
+    head = args[:3]
+    return bool(head) and (
+        Path(head[0]).name == "snakemake"
+        or head[1:3] == ["-m", "snakemake"]
+        or any(a.endswith("snakemake/__main__.py") for a in head)
+    )
+
+
+def snakemake_directory(args: list[str], default: str) -> str:
+    """The working directory in Snakemake arguments (-d/--directory), else `default`."""
+    for i, arg in enumerate(args):
+        if arg in ("-d", "--directory") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--directory="):
+            return arg.split("=", 1)[1]
+    return default

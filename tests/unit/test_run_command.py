@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from difficulty_filter.leftovers import TOKEN_VAR, processes_with_token, stop_processes
+from difficulty_filter.leftovers import TOKEN_VAR, processes_with_token, snakemake_processes, stop_processes
 
 SNAKEFILE = """
 rule all:
@@ -165,3 +165,17 @@ def test_leftover_processes_are_found_by_token_and_stopped():
     assert stop_processes([child.pid], grace_seconds=0.5) == [child.pid]  # SIGTERM ignored: SIGKILL follows
     assert child.wait(10) == -signal.SIGKILL
     assert processes_with_token(token) == []
+
+
+def test_the_lock_of_a_live_plain_snakemake_run_is_not_taken_away(workdir, start):
+    plain = snakemake(workdir, 600, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(workdir / "job.pid")
+        assert snakemake_processes(workdir) == [plain.pid]
+        ours = start(workdir, 0)
+        _out, err = ours.communicate(timeout=60)
+        assert ours.returncode == 3 and f"snakemake (pid {plain.pid}) is running in" in err
+        assert list((workdir / ".snakemake/locks").glob("*.lock"))
+    finally:
+        os.killpg(plain.pid, signal.SIGKILL)
+        plain.wait()

@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from ..leftovers import TOKEN_VAR, processes_with_token, stop_processes
+from ..leftovers import TOKEN_VAR, processes_with_token, snakemake_directory, snakemake_processes, stop_processes
 from ..run_lock import AlreadyRunning, RunLock, RunRecord
 
 #: Signals passed on to Snakemake (SIGINT from a terminal already reaches the whole foreground group).
@@ -68,6 +68,10 @@ def recover(lock: RunLock, workdir: Path, snakemake_args: list[str]) -> None:
             )
     locks = workdir / ".snakemake" / "locks"
     if any(locks.glob("*.lock")):
+        if live := snakemake_processes(workdir):  # a plain `snakemake` run (not ours) holds them
+            raise AlreadyRunning(
+                f"snakemake (pid {' '.join(map(str, live))}) is running in {workdir}; wait for it or stop it first"
+            )
         say("removing the Snakemake lock left by an interrupted run")
         shutil.rmtree(locks)  # all that `snakemake --unlock` does with its default (file) persistence
     elif previous is not None and previous.killed and other_persistence(snakemake_args):
@@ -104,12 +108,7 @@ def run_snakemake(snakemake_args: list[str], token: str, lock_fd: int) -> int:
 
 def snakemake_workdir(snakemake_args: list[str]) -> Path:
     """The working directory Snakemake will use: `-d/--directory`, else the current one."""
-    for i, arg in enumerate(snakemake_args):
-        if arg in ("-d", "--directory") and i + 1 < len(snakemake_args):
-            return Path(snakemake_args[i + 1])
-        if arg.startswith("--directory="):
-            return Path(arg.split("=", 1)[1])
-    return Path.cwd()
+    return Path(snakemake_directory(snakemake_args, os.getcwd()))
 
 
 def say(message: str) -> None:
