@@ -81,8 +81,8 @@ GPUS = 8
 
 @dataclass(frozen=True)
 class Prompts:
-    dataset: np.ndarray               # dataset name per prompt
-    outcomes: dict[str, np.ndarray]   # model -> (prompts, N) bool, sample j of each prompt
+    dataset: np.ndarray  # dataset name per prompt
+    outcomes: dict[str, np.ndarray]  # model -> (prompts, N) bool, sample j of each prompt
 
 
 def simulate_prompts(scale: float, hard_share: float, rng: np.random.Generator) -> Prompts:
@@ -104,15 +104,16 @@ def simulate_prompts(scale: float, hard_share: float, rng: np.random.Generator) 
         names += [name] * size
         weak_p.append(weak)
         strong_p.append(strong)
-    outcomes = {m: rng.random((len(names), N)) < np.concatenate(p)[:, None]
-                for m, p in (("weak", weak_p), ("strong", strong_p))}
+    outcomes = {
+        m: rng.random((len(names), N)) < np.concatenate(p)[:, None] for m, p in (("weak", weak_p), ("strong", strong_p))
+    }
     return Prompts(np.array(names), outcomes)
 
 
 def _p_at_least(p: np.ndarray, k: int) -> np.ndarray:
     from math import comb
 
-    return sum(comb(N, j) * p ** j * (1 - p) ** (N - j) for j in range(k, N + 1))
+    return sum(comb(N, j) * p**j * (1 - p) ** (N - j) for j in range(k, N + 1))
 
 
 def stop_table(rule: StopRule) -> np.ndarray:
@@ -131,8 +132,9 @@ def drawn_until_stop(outcomes: np.ndarray, rule: StopRule) -> np.ndarray:
     return np.argmax(stops, axis=1)
 
 
-def run_mode(prompts: Prompts, mode: str, cascade: bool, interval: str = "wilson", level: float = 0.95,
-             fail_cost: float = 1.0) -> dict:
+def run_mode(
+    prompts: Prompts, mode: str, cascade: bool, interval: str = "wilson", level: float = 0.95, fail_cost: float = 1.0
+) -> dict:
     """Samples, GPU-hours and the filter's keep decision per prompt for one mode."""
     order = cascade_order(FILTER_SIDES, SECONDS_PER_PROMPT) if cascade else ["weak", "strong"]
     skip = np.zeros(len(prompts.dataset), dtype=bool)
@@ -155,11 +157,15 @@ def run_mode(prompts: Prompts, mode: str, cascade: bool, interval: str = "wilson
     return {"keep": np.array([r is None for r in reasons]), "samples": drawn_by_model, "gpu_hours": gpu_hours}
 
 
-def simulate(scale: float, hard_share: float, fail_cost: float, confidence: list[tuple[str, float]],
-             seed: int = 0) -> dict:
+def simulate(
+    scale: float, hard_share: float, fail_cost: float, confidence: list[tuple[str, float]], seed: int = 0
+) -> dict:
     prompts = simulate_prompts(scale, hard_share, np.random.default_rng(seed))
-    modes = {"off": ("off", False, "wilson", 0.95), "exact_no_cascade": ("exact", False, "wilson", 0.95),
-             "exact": ("exact", True, "wilson", 0.95)}
+    modes = {
+        "off": ("off", False, "wilson", 0.95),
+        "exact_no_cascade": ("exact", False, "wilson", 0.95),
+        "exact": ("exact", True, "wilson", 0.95),
+    }
     modes |= {f"confidence_{iv}_{lv:g}": ("confidence", True, iv, lv) for iv, lv in confidence}
     runs = {name: run_mode(prompts, *args, fail_cost=fail_cost) for name, args in modes.items()}
     full = runs["off"]["keep"]
@@ -175,24 +181,54 @@ def simulate(scale: float, hard_share: float, fail_cost: float, confidence: list
             "decisions_differing_from_full": int((run["keep"] != full).sum()),
             "disagreement_rate": round(float((run["keep"] != full).mean()), 5),
         }
-    kept = {d: {"before": int((prompts.dataset == d).sum()), "after": int(full[prompts.dataset == d].sum()),
-                "spec_after_scaled": round(after * scale)} for d, (_, after) in DATASETS.items()}
-    return {"prompts": len(full), "n": N, "hard_share": hard_share, "fail_cost": fail_cost,
-            "full_run_kept_per_dataset": kept, "modes": report}
+    kept = {
+        d: {
+            "before": int((prompts.dataset == d).sum()),
+            "after": int(full[prompts.dataset == d].sum()),
+            "spec_after_scaled": round(after * scale),
+        }
+        for d, (_, after) in DATASETS.items()
+    }
+    return {
+        "prompts": len(full),
+        "n": N,
+        "hard_share": hard_share,
+        "fail_cost": fail_cost,
+        "full_run_kept_per_dataset": kept,
+        "modes": report,
+    }
 
 
 def demo_config(mode: str, args) -> dict:
-    model = {"path": str(args.model_dir), "dtype": "float32" if not args.gpus else "auto", "max_model_len": 1024,
-             "gpus_per_job": args.gpus, "gpu_memory_utilization": 0.3 if not args.gpus else 0.4,
-             "enforce_eager": not args.gpus}
-    return {"results_dir": "results", "datasets": {"demo": "data/demo.parquet"},
-            "models": {"weak": {**model, "cost": 1.0}, "strong": {**model, "cost": 10.0}},
-            "sampling": {"n": args.n, "temperature": 0.8, "top_p": 0.9, "top_k": 50,
-                         "max_new_tokens": args.max_new_tokens, "seed": 1234, "adaptive": mode},
-            "prompts": {"max_prompt_length": 512}, "batching": {"batch_size": 8, "batches_per_job": 8},
-            "reward": {"workers": 2, "timeout": 20},
-            "filter": {"low": {"model": "strong", "threshold": args.low},
-                       "high": {"model": "weak", "threshold": args.high}}}
+    model = {
+        "path": str(args.model_dir),
+        "dtype": "float32" if not args.gpus else "auto",
+        "max_model_len": 1024,
+        "gpus_per_job": args.gpus,
+        "gpu_memory_utilization": 0.3 if not args.gpus else 0.4,
+        "enforce_eager": not args.gpus,
+    }
+    return {
+        "results_dir": "results",
+        "datasets": {"demo": "data/demo.parquet"},
+        "models": {"weak": {**model, "cost": 1.0}, "strong": {**model, "cost": 10.0}},
+        "sampling": {
+            "n": args.n,
+            "temperature": 0.8,
+            "top_p": 0.9,
+            "top_k": 50,
+            "max_new_tokens": args.max_new_tokens,
+            "seed": 1234,
+            "adaptive": mode,
+        },
+        "prompts": {"max_prompt_length": 512},
+        "batching": {"batch_size": 8, "batches_per_job": 8},
+        "reward": {"workers": 2, "timeout": 20},
+        "filter": {
+            "low": {"model": "strong", "threshold": args.low},
+            "high": {"model": "weak", "threshold": args.high},
+        },
+    }
 
 
 def run_demo_mode(mode: str, args, scratch: Path) -> dict:
@@ -201,8 +237,21 @@ def run_demo_mode(mode: str, args, scratch: Path) -> dict:
     (work / "data").mkdir(exist_ok=True)
     pl.read_parquet(ROOT / "data" / "demo.parquet").head(args.rows).write_parquet(work / "data" / "demo.parquet")
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--directory", str(work), "--snakefile",
-                          str(work / "Snakefile"), "--cores", str(args.cores)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--directory",
+            str(work),
+            "--snakefile",
+            str(work / "Snakefile"),
+            "--cores",
+            str(args.cores),
+        ],
+        capture_output=True,
+        text=True,
+    )
     wall = time.monotonic() - started
     if run.returncode:
         sys.exit(f"{mode}: snakemake failed:\n{run.stderr[-4000:]}")
@@ -210,21 +259,30 @@ def run_demo_mode(mode: str, args, scratch: Path) -> dict:
     models = {}
     for model in ("weak", "strong"):
         records = [json.loads(p.read_text()) for p in (results / model / "progress").glob("generate_*.json")]
-        seconds = [pl.read_csv(p, separator="\t")["s"].sum()
-                   for p in (work / "benchmarks" / "runs" / "generate" / "demo" / model).glob("*.tsv")]
+        seconds = [
+            pl.read_csv(p, separator="\t")["s"].sum()
+            for p in (work / "benchmarks" / "runs" / "generate" / "demo" / model).glob("*.tsv")
+        ]
         rates = pl.read_parquet(results / model / "pass_rates.parquet")
         generating = sum(r["tokens"] / r["tokens_per_s"] for r in records if r["tokens_per_s"])
-        models[model] = {"generated_tokens": sum(r["tokens"] for r in records), "model_seconds": round(sum(seconds), 1),
-                         "generating_seconds": round(generating, 1),
-                         "samples": int(rates["n"].sum()), "prompts_sampled": int((rates["n"] > 0).sum()),
-                         "stop_reasons": dict(rates["stop_reason"].value_counts().iter_rows())}
+        models[model] = {
+            "generated_tokens": sum(r["tokens"] for r in records),
+            "model_seconds": round(sum(seconds), 1),
+            "generating_seconds": round(generating, 1),
+            "samples": int(rates["n"].sum()),
+            "prompts_sampled": int((rates["n"] > 0).sum()),
+            "stop_reasons": dict(rates["stop_reason"].value_counts().iter_rows()),
+        }
     decisions = pl.read_parquet(results / "filter_decisions.parquet")
-    return {"wall_seconds": round(wall, 1), "models": models,
-            "generated_tokens": sum(m["generated_tokens"] for m in models.values()),
-            "model_seconds": round(sum(m["model_seconds"] for m in models.values()), 1),
-            "generating_seconds": round(sum(m["generating_seconds"] for m in models.values()), 1),
-            "kept_rows": decisions.filter(pl.col("kept"))["row_index"].to_list(),
-            "dropped_by_reason": dict(decisions["filter_reason"].drop_nulls().value_counts().iter_rows())}
+    return {
+        "wall_seconds": round(wall, 1),
+        "models": models,
+        "generated_tokens": sum(m["generated_tokens"] for m in models.values()),
+        "model_seconds": round(sum(m["model_seconds"] for m in models.values()), 1),
+        "generating_seconds": round(sum(m["generating_seconds"] for m in models.values()), 1),
+        "kept_rows": decisions.filter(pl.col("kept"))["row_index"].to_list(),
+        "dropped_by_reason": dict(decisions["filter_reason"].drop_nulls().value_counts().iter_rows()),
+    }
 
 
 def demo(args) -> dict:
@@ -239,9 +297,16 @@ def demo(args) -> dict:
             run["tokens_share_of_off"] = round(run["generated_tokens"] / max(1, base["generated_tokens"]), 4)
             run["model_seconds_share_of_off"] = round(run["model_seconds"] / max(1e-9, base["model_seconds"]), 4)
             run["generating_seconds_share_of_off"] = round(
-                run["generating_seconds"] / max(1e-9, base["generating_seconds"]), 4)
-    return {"rows": args.rows, "n": args.n, "max_new_tokens": args.max_new_tokens, "gpus": args.gpus,
-            "thresholds": {"low": args.low, "high": args.high}, "modes": runs}
+                run["generating_seconds"] / max(1e-9, base["generating_seconds"]), 4
+            )
+    return {
+        "rows": args.rows,
+        "n": args.n,
+        "max_new_tokens": args.max_new_tokens,
+        "gpus": args.gpus,
+        "thresholds": {"low": args.low, "high": args.high},
+        "modes": runs,
+    }
 
 
 def main() -> None:
@@ -250,8 +315,11 @@ def main() -> None:
     p.add_argument("--scale", type=float, default=1.0, help="fraction of each dataset's size to simulate")
     p.add_argument("--hard-share", type=float, default=0.5, help="share of dropped prompts that are too hard")
     p.add_argument("--fail-cost", type=float, default=1.0, help="cost of a failed sample relative to a pass")
-    p.add_argument("--confidence", default="wilson:0.95,jeffreys:0.95,wilson:0.8",
-                   help="interval:level pairs for the confidence modes")
+    p.add_argument(
+        "--confidence",
+        default="wilson:0.95,jeffreys:0.95,wilson:0.8",
+        help="interval:level pairs for the confidence modes",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--demo", action="store_true", help="real workflow runs on the demo dataset (see above)")
     p.add_argument("--rows", type=int, default=40)
@@ -272,15 +340,19 @@ def main() -> None:
         confidence = [(iv, float(lv)) for iv, lv in (item.split(":") for item in args.confidence.split(","))]
         result["simulation"] = simulate(args.scale, args.hard_share, args.fail_cost, confidence, args.seed)
         for name, row in result["simulation"]["modes"].items():
-            print(f"{name:28s} {row['gpu_hours']:10.1f} GPU-h  {row['share_of_off']:7.2%} of off  "
-                  f"kept {row['kept']}  differing decisions {row['decisions_differing_from_full']}")
+            print(
+                f"{name:28s} {row['gpu_hours']:10.1f} GPU-h  {row['share_of_off']:7.2%} of off  "
+                f"kept {row['kept']}  differing decisions {row['decisions_differing_from_full']}"
+            )
     if args.demo:
         result["demo"] = demo(args)
         for mode, run in result["demo"]["modes"].items():
-            print(f"demo {mode:11s} {run['generated_tokens']:7d} tokens  {run['model_seconds']:7.1f} model-s "
-                  f"({run['generating_seconds']:.1f} s generating)  "
-                  f"{run['wall_seconds']:7.1f} s wall  kept {len(run['kept_rows'])}  "
-                  f"same kept rows as off: {run.get('same_kept_rows_as_off')}")
+            print(
+                f"demo {mode:11s} {run['generated_tokens']:7d} tokens  {run['model_seconds']:7.1f} model-s "
+                f"({run['generating_seconds']:.1f} s generating)  "
+                f"{run['wall_seconds']:7.1f} s wall  kept {len(run['kept_rows'])}  "
+                f"same kept rows as off: {run.get('same_kept_rows_as_off')}"
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     if args.simulate and result["simulation"]["modes"]["exact"]["decisions_differing_from_full"]:

@@ -40,14 +40,16 @@ def make_dataset(path: Path, rows: int, chunk: int = 100_000) -> None:
     writer = None
     for start in range(0, rows, chunk):
         ids = range(start, min(start + chunk, rows))
-        table = pa.table({
-            "data_source": ["math__synthetic"] * len(ids),
-            "prompt": [[{"role": "user", "content": f"{i}+1=?"}] for i in ids],
-            "ability": ["math"] * len(ids),
-            "apply_chat_template": [True] * len(ids),
-            "reward_model": [{"style": "rule", "ground_truth": str(i + 1)} for i in ids],
-            "extra_info": [{"split": "train", "index": i} for i in ids],
-        })
+        table = pa.table(
+            {
+                "data_source": ["math__synthetic"] * len(ids),
+                "prompt": [[{"role": "user", "content": f"{i}+1=?"}] for i in ids],
+                "ability": ["math"] * len(ids),
+                "apply_chat_template": [True] * len(ids),
+                "reward_model": [{"style": "rule", "ground_truth": str(i + 1)} for i in ids],
+                "extra_info": [{"split": "train", "index": i} for i in ids],
+            }
+        )
         writer = writer or pq.ParquetWriter(path, table.schema)
         writer.write_table(table)
     writer.close()
@@ -62,8 +64,13 @@ def config(dataset: Path, models_dir: Path, batch_size: int, batches_per_job: in
         "datasets": {"synthetic": str(dataset)},
         "models": {
             "weak": {"path": str(models_dir / "weak"), "gpus_per_job": 1, "slurm": {"mem_mb": 64000, "runtime": 240}},
-            "strong": {"path": str(models_dir / "strong"), "gpus_per_job": 2, "tensor_parallel_size": 2,
-                       "enable_expert_parallel": True, "slurm": {"mem_mb": 128000, "runtime": 720}},
+            "strong": {
+                "path": str(models_dir / "strong"),
+                "gpus_per_job": 2,
+                "tensor_parallel_size": 2,
+                "enable_expert_parallel": True,
+                "slurm": {"mem_mb": 128000, "runtime": 720},
+            },
         },
         "batching": {"batch_size": batch_size, "batches_per_job": batches_per_job},
         "filter": {"low": {"model": "strong", "threshold": 0.0}, "high": {"model": "weak", "threshold": 0.9}},
@@ -78,8 +85,11 @@ def dry_run(work: Path, extra: list[str]) -> dict:
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     total = re.search(r"^total\s+(\d+)", proc.stdout + proc.stderr, re.M)
-    return {"seconds": round(seconds, 2), "jobs": int(total.group(1)) if total else None,
-            "load_after": os.getloadavg()[0]}
+    return {
+        "seconds": round(seconds, 2),
+        "jobs": int(total.group(1)) if total else None,
+        "load_after": os.getloadavg()[0],
+    }
 
 
 def main() -> None:
@@ -106,12 +116,19 @@ def main() -> None:
             print(f"{label}: {results[label]['median_seconds']} s for {runs[0]['jobs']} jobs", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-              "setup": {"rows": args.rows, "models": 2, "batch_size": args.batch_size,
-                        "batches_per_job": args.batches_per_job, "dataset_write_seconds": round(write_seconds, 1)},
-              "dry_run": results,
-              # largest resident set of any dry run (getrusage of children; Linux reports KiB)
-              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+    report = {
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "setup": {
+            "rows": args.rows,
+            "models": 2,
+            "batch_size": args.batch_size,
+            "batches_per_job": args.batches_per_job,
+            "dataset_write_seconds": round(write_seconds, 1),
+        },
+        "dry_run": results,
+        # largest resident set of any dry run (getrusage of children; Linux reports KiB)
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.out}")

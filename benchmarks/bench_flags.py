@@ -21,7 +21,6 @@ Writes benchmarks/results/bench_flags.json and prints a table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -43,8 +42,9 @@ NO_ANSWER_SHARE = 0.15
 SCATTERED_ANSWERS = 50
 
 
-def simulate(prompts: int, planted_share: float, models: dict[str, float], n: int,
-             rng: np.random.Generator) -> tuple[pl.DataFrame, set[int]]:
+def simulate(
+    prompts: int, planted_share: float, models: dict[str, float], n: int, rng: np.random.Generator
+) -> tuple[pl.DataFrame, set[int]]:
     """Per-prompt statistics of every model (the report's input frame) and the planted rows."""
     difficulty = rng.normal(0.0, 1.5, prompts)
     attraction = rng.beta(1.0, 2.0, prompts)
@@ -65,31 +65,57 @@ def simulate(prompts: int, planted_share: float, models: dict[str, float], n: in
                     passed = False
                 outcome = "correct" if passed else "no_answer" if answer is None else "wrong"
                 rows.append((i, s, passed, outcome, answer))
-        rewards = pl.DataFrame(rows, schema={"row_index": pl.Int64, "sample_index": pl.Int32, "passed": pl.Boolean,
-                                             "outcome": pl.String, "answer": pl.String}, orient="row")
-        rewards = rewards.with_columns(row_id=pl.col("row_index").cast(pl.String), data_source=pl.lit("math__sim"),
-                                       response_tokens=pl.lit(100), finish_reason=pl.lit("stop"),
-                                       prompt_tokens=pl.lit(50), too_long=pl.lit(False))
-        frames.append(per_prompt(rewards).with_columns(dataset=pl.lit("sim"), model=pl.lit(model),
-                                                       row_id=pl.col("row_index").cast(pl.String)))
+        rewards = pl.DataFrame(
+            rows,
+            schema={
+                "row_index": pl.Int64,
+                "sample_index": pl.Int32,
+                "passed": pl.Boolean,
+                "outcome": pl.String,
+                "answer": pl.String,
+            },
+            orient="row",
+        )
+        rewards = rewards.with_columns(
+            row_id=pl.col("row_index").cast(pl.String),
+            data_source=pl.lit("math__sim"),
+            response_tokens=pl.lit(100),
+            finish_reason=pl.lit("stop"),
+            prompt_tokens=pl.lit(50),
+            too_long=pl.lit(False),
+        )
+        frames.append(
+            per_prompt(rewards).with_columns(
+                dataset=pl.lit("sim"), model=pl.lit(model), row_id=pl.col("row_index").cast(pl.String)
+            )
+        )
     return pl.concat(frames, how="diagonal_relaxed"), planted
 
 
 def previous_rule(frame: pl.DataFrame, min_share: float = 0.5) -> set[int]:
     """The flag before issue 14: every model fails, pooled most common wrong answer >= min_share of responses."""
     per_row = frame.group_by("row_index").agg(failed=(pl.col("n_passed") == 0).all(), responses=pl.col("n").sum())
-    answers = (frame.drop_nulls("top_wrong_answer").group_by("row_index", "top_wrong_answer")
-               .agg(count=pl.col("top_wrong_count").sum()).group_by("row_index").agg(pl.col("count").max()))
-    hits = per_row.join(answers, on="row_index").filter(pl.col("failed") & (pl.col("count") / pl.col("responses")
-                                                                             >= min_share))
+    answers = (
+        frame.drop_nulls("top_wrong_answer")
+        .group_by("row_index", "top_wrong_answer")
+        .agg(count=pl.col("top_wrong_count").sum())
+        .group_by("row_index")
+        .agg(pl.col("count").max())
+    )
+    hits = per_row.join(answers, on="row_index").filter(
+        pl.col("failed") & (pl.col("count") / pl.col("responses") >= min_share)
+    )
     return set(hits["row_index"].to_list())
 
 
 def scores(flagged: set[int], planted: set[int]) -> dict:
     hits = len(flagged & planted)
-    return {"flagged": len(flagged), "true_positives": hits,
-            "precision": round(hits / len(flagged), 3) if flagged else None,
-            "recall": round(hits / len(planted), 3) if planted else None}
+    return {
+        "flagged": len(flagged),
+        "true_positives": hits,
+        "precision": round(hits / len(flagged), 3) if flagged else None,
+        "recall": round(hits / len(planted), 3) if planted else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rule = section("report").suspect_label
     rng = np.random.default_rng(args.seed)
-    results = {"prompts": args.prompts, "planted_share": args.planted_share, "seed": args.seed,
-               "rule": vars(rule), "scenarios": {}}
+    results = {
+        "prompts": args.prompts,
+        "planted_share": args.planted_share,
+        "seed": args.seed,
+        "rule": vars(rule),
+        "scenarios": {},
+    }
     print(f"{'scenario':34} {'planted':>7}  {'rule':8} {'flagged':>7} {'precision':>9} {'recall':>6}")
     for name, (models, n) in SCENARIOS.items():
         frame, planted = simulate(args.prompts, args.planted_share, models, n, rng)

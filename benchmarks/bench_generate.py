@@ -41,22 +41,51 @@ DEMO_MODEL = ROOT / "resources" / "models" / "SmolLM2-135M-Instruct"
 
 
 def make_dataset(path: Path, rows: int) -> None:
-    pq.write_table(pa.Table.from_pylist([
-        {"data_source": "math__bench", "apply_chat_template": True,
-         "prompt": [{"role": "user", "content": f"What is {i} + {2 * i + 1}? Explain briefly."}],
-         "reward_model": {"style": "rule", "ground_truth": str(3 * i + 1)}, "extra_info": {"index": i}}
-        for i in range(rows)]), path)
+    pq.write_table(
+        pa.Table.from_pylist(
+            [
+                {
+                    "data_source": "math__bench",
+                    "apply_chat_template": True,
+                    "prompt": [{"role": "user", "content": f"What is {i} + {2 * i + 1}? Explain briefly."}],
+                    "reward_model": {"style": "rule", "ground_truth": str(3 * i + 1)},
+                    "extra_info": {"index": i},
+                }
+                for i in range(rows)
+            ]
+        ),
+        path,
+    )
 
 
 def config_for(args, engine: str, dataset: Path) -> dict:
-    model = {"path": str(args.model_dir), "engine": engine, "dtype": args.dtype, "max_model_len": 1024,
-             "gpus_per_job": args.gpus, "gpu_memory_utilization": args.gpu_memory_utilization, "enforce_eager": True}
-    return {"results_dir": "results", "datasets": {"bench": str(dataset)}, "models": {"m": model},
-            "sampling": {"n": args.n, "temperature": 1.0, "top_p": 0.9, "top_k": 50, "repetition_penalty": 1.0,
-                         "max_new_tokens": args.max_new_tokens, "seed": 1234},
-            "prompts": {"max_prompt_length": 512, "truncation": "left"},
-            "batching": {"batch_size": args.batch_size, "batches_per_job": args.batches},
-            "reward": {"workers": 1}, "filter": {"low": {"model": "m", "threshold": 0.0}, "high": None}}
+    model = {
+        "path": str(args.model_dir),
+        "engine": engine,
+        "dtype": args.dtype,
+        "max_model_len": 1024,
+        "gpus_per_job": args.gpus,
+        "gpu_memory_utilization": args.gpu_memory_utilization,
+        "enforce_eager": True,
+    }
+    return {
+        "results_dir": "results",
+        "datasets": {"bench": str(dataset)},
+        "models": {"m": model},
+        "sampling": {
+            "n": args.n,
+            "temperature": 1.0,
+            "top_p": 0.9,
+            "top_k": 50,
+            "repetition_penalty": 1.0,
+            "max_new_tokens": args.max_new_tokens,
+            "seed": 1234,
+        },
+        "prompts": {"max_prompt_length": 512, "truncation": "left"},
+        "batching": {"batch_size": args.batch_size, "batches_per_job": args.batches},
+        "reward": {"workers": 1},
+        "filter": {"low": {"model": "m", "threshold": 0.0}, "high": None},
+    }
 
 
 def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
@@ -73,17 +102,29 @@ def timed(cmd: list[str], cwd: Path, log: Path) -> dict:
 
 def snakemake_side(args, engine: str, work: Path) -> dict:
     targets = [f"results/bench/m/generations/batch_s00000_p{p:03d}.parquet" for p in range(args.batches)]
-    cmd = [str(Path(sys.executable).parent / "snakemake"), *targets, "--cores", str(args.cores),
-           "--resources", "gpu=1", "--rerun-incomplete"]
+    cmd = [
+        str(Path(sys.executable).parent / "snakemake"),
+        *targets,
+        "--cores",
+        str(args.cores),
+        "--resources",
+        "gpu=1",
+        "--rerun-incomplete",
+    ]
     shutil.rmtree(work / "results", ignore_errors=True)  # outputs and the resume cache: a cold run
     run = timed(cmd, work, work / "snakemake.log")
     table = pa.concat_tables([pq.read_table(work / t) for t in targets])
-    responses = sorted(zip(table["row_index"].to_pylist(), table["sample_index"].to_pylist(),
-                           table["response"].to_pylist()))
+    responses = sorted(
+        zip(table["row_index"].to_pylist(), table["sample_index"].to_pylist(), table["response"].to_pylist())
+    )
     log = next((work / "logs" / "generate").rglob("*.log")).read_text()
     loads = [int(line.rsplit(":", 1)[1]) for line in log.splitlines() if "model loads:" in line]
-    return {**run, "output_tokens": sum(table["response_tokens"].to_pylist()),
-            "model_loads": loads[-1] if loads else None, "responses": responses}
+    return {
+        **run,
+        "output_tokens": sum(table["response_tokens"].to_pylist()),
+        "model_loads": loads[-1] if loads else None,
+        "responses": responses,
+    }
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -97,33 +138,50 @@ def bare_side(args, engine: str, config: dict, work: Path) -> dict:
     result = work / f"bare-{engine}.out.json"
     run = timed([sys.executable, __file__, "--bare", str(spec), str(result)], work, work / f"bare-{engine}.log")
     out = json.loads(result.read_text())
-    return {**run, "output_tokens": out["output_tokens"],
-            "responses": sorted(tuple(r) for r in out["responses"])}
+    return {**run, "output_tokens": out["output_tokens"], "responses": sorted(tuple(r) for r in out["responses"])}
 
 
 # ---- the bare baseline (runs in its own interpreter) ----------------------------------------------------
+
 
 def bare(spec_path: str, result_path: str) -> None:
     cfg = json.loads(Path(spec_path).read_text())
     model, s = cfg["models"]["m"], cfg["sampling"]
     rows = pq.read_table(cfg["datasets"]["bench"], columns=["prompt"]).column("prompt").to_pylist()
-    kwargs = {"n": 1, "temperature": s["temperature"], "top_p": s["top_p"], "top_k": s["top_k"],
-              "repetition_penalty": s["repetition_penalty"], "max_tokens": s["max_new_tokens"]}
+    kwargs = {
+        "n": 1,
+        "temperature": s["temperature"],
+        "top_p": s["top_p"],
+        "top_k": s["top_k"],
+        "repetition_penalty": s["repetition_penalty"],
+        "max_tokens": s["max_new_tokens"],
+    }
     samples = [(i, j, sample_seed(s["seed"], i, j)) for i in range(len(rows)) for j in range(s["n"])]
     if model["engine"] == "offline":
         from vllm import LLM, SamplingParams
 
-        llm = LLM(model=model["path"], dtype=model["dtype"], max_model_len=model["max_model_len"], seed=s["seed"],
-                  gpu_memory_utilization=model["gpu_memory_utilization"], enforce_eager=True, **cpu_args(model))
-        outs = llm.chat([rows[i] for i, _, _ in samples], [SamplingParams(seed=seed, **kwargs) for *_, seed in samples],
-                        use_tqdm=False)
+        llm = LLM(
+            model=model["path"],
+            dtype=model["dtype"],
+            max_model_len=model["max_model_len"],
+            seed=s["seed"],
+            gpu_memory_utilization=model["gpu_memory_utilization"],
+            enforce_eager=True,
+            **cpu_args(model),
+        )
+        outs = llm.chat(
+            [rows[i] for i, _, _ in samples],
+            [SamplingParams(seed=seed, **kwargs) for *_, seed in samples],
+            use_tqdm=False,
+        )
         flat = [(o.outputs[0].text, len(o.outputs[0].token_ids)) for o in outs]
     else:
         flat = bare_server(model, s, rows, samples, kwargs)
-    answers = [flat[i * s["n"]:(i + 1) * s["n"]] for i in range(len(rows))]
+    answers = [flat[i * s["n"] : (i + 1) * s["n"]] for i in range(len(rows))]
     responses = [(i, j, text) for i, a in enumerate(answers) for j, (text, _) in enumerate(a)]
-    Path(result_path).write_text(json.dumps({"output_tokens": sum(t for a in answers for _, t in a),
-                                             "responses": responses}))
+    Path(result_path).write_text(
+        json.dumps({"output_tokens": sum(t for a in answers for _, t in a), "responses": responses})
+    )
 
 
 def cpu_args(model: dict) -> dict:
@@ -140,12 +198,32 @@ def bare_server(model: dict, s: dict, rows: list, samples: list, kwargs: dict) -
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model["path"],
-                               "--port", str(port), "--host", "127.0.0.1", "--dtype", model["dtype"],
-                               "--max-model-len", str(model["max_model_len"]), "--enforce-eager",
-                               "--gpu-memory-utilization", str(model["gpu_memory_utilization"]),
-                               "--seed", str(s["seed"]), "--generation-config", "vllm",
-                               *(["--no-enable-chunked-prefill"] if cpu_args(model) else [])], start_new_session=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vllm.entrypoints.openai.api_server",
+            "--model",
+            model["path"],
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--dtype",
+            model["dtype"],
+            "--max-model-len",
+            str(model["max_model_len"]),
+            "--enforce-eager",
+            "--gpu-memory-utilization",
+            str(model["gpu_memory_utilization"]),
+            "--seed",
+            str(s["seed"]),
+            "--generation-config",
+            "vllm",
+            *(["--no-enable-chunked-prefill"] if cpu_args(model) else []),
+        ],
+        start_new_session=True,
+    )
     try:
         while True:
             try:
@@ -153,14 +231,15 @@ def bare_server(model: dict, s: dict, rows: list, samples: list, kwargs: dict) -
                     break
             except OSError:
                 if server.poll() is not None:
-                    raise SystemExit("server died")
+                    raise SystemExit("server died") from None
                 time.sleep(1)
 
         def ask(sample: tuple) -> tuple:
             i, _, seed = sample
             body = {"model": model["path"], "messages": rows[i], "seed": seed, **kwargs}
-            req = urllib.request.Request(url + "/v1/chat/completions", json.dumps(body).encode(),
-                                         {"Content-Type": "application/json"})
+            req = urllib.request.Request(
+                url + "/v1/chat/completions", json.dumps(body).encode(), {"Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(req, timeout=3600) as resp:
                 reply = json.loads(resp.read())
             return reply["choices"][0]["message"]["content"], reply["usage"]["completion_tokens"]
@@ -173,6 +252,7 @@ def bare_server(model: dict, s: dict, rows: list, samples: list, kwargs: dict) -
 
 
 # ---- driver ------------------------------------------------------------------------------------------------
+
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -196,10 +276,18 @@ def main() -> None:
         materialize(args.model_dir)
     args.model_dir = args.model_dir.resolve()
 
-    report = {"machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-              "setup": {"prompts": args.batches * args.batch_size, "batches": args.batches, "n": args.n,
-                        "repeats": args.repeats,
-                        "max_new_tokens": args.max_new_tokens, "model": str(args.model_dir)}, "engines": {}}
+    report = {
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "setup": {
+            "prompts": args.batches * args.batch_size,
+            "batches": args.batches,
+            "n": args.n,
+            "repeats": args.repeats,
+            "max_new_tokens": args.max_new_tokens,
+            "model": str(args.model_dir),
+        },
+        "engines": {},
+    }
     for engine in args.engines:
         work = Path(tempfile.mkdtemp(prefix=f"bench-generate-{engine}-"))
         make_dataset(work / "bench.parquet", args.batches * args.batch_size)
@@ -209,8 +297,9 @@ def main() -> None:
         for r in range(args.repeats):  # alternate the order so that load drifts hit both sides alike
             order = ("snakemake", "bare") if r % 2 == 0 else ("bare", "snakemake")
             for side in order:
-                runs[side].append(snakemake_side(args, engine, work) if side == "snakemake"
-                                  else bare_side(args, engine, config, work))
+                runs[side].append(
+                    snakemake_side(args, engine, work) if side == "snakemake" else bare_side(args, engine, config, work)
+                )
         smk, base = (median_run(runs[k]) for k in ("snakemake", "bare"))
         row = {"snakemake": smk, "bare": base}
         for side in (smk, base):
@@ -221,9 +310,12 @@ def main() -> None:
         for side in (smk, base):
             side.pop("responses", None)
         report["engines"][engine] = row
-        print(f"{engine}: snakemake {smk['seconds']} s ({smk['tokens_per_second']} tok/s, "
-              f"{smk['model_loads']} model load) | bare {base['seconds']} s ({base['tokens_per_second']} tok/s) | "
-              f"overhead x{row['overhead_ratio']} | identical responses: {row['identical_responses']}", flush=True)
+        print(
+            f"{engine}: snakemake {smk['seconds']} s ({smk['tokens_per_second']} tok/s, "
+            f"{smk['model_loads']} model load) | bare {base['seconds']} s ({base['tokens_per_second']} tok/s) | "
+            f"overhead x{row['overhead_ratio']} | identical responses: {row['identical_responses']}",
+            flush=True,
+        )
         if not args.keep:
             shutil.rmtree(work)
     args.out.parent.mkdir(parents=True, exist_ok=True)

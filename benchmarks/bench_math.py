@@ -45,16 +45,46 @@ def answers(k: int) -> tuple[str, str, str]:
         (f"{k * 1000}", rf"{k} \times 10^{{3}}", f"{k * 100}"),
         (rf"\{{{k}, {k + 1}, {k + 2}\}}", rf"\{{{k + 2}, {k + 1}, {k}\}}", rf"\{{{k}, {k + 1}\}}"),
         (f"{k}\\%", f"{k}", f"{k + 5}\\%"),
-        (rf"\begin{{pmatrix}}{k}&0\\0&{k}\end{{pmatrix}}", rf"\begin{{pmatrix}}{k} & 0 \\ 0 & {k}\end{{pmatrix}}",
-         rf"\begin{{pmatrix}}0&{k}\\{k}&0\end{{pmatrix}}"),
+        (
+            rf"\begin{{pmatrix}}{k}&0\\0&{k}\end{{pmatrix}}",
+            rf"\begin{{pmatrix}}{k} & 0 \\ 0 & {k}\end{{pmatrix}}",
+            rf"\begin{{pmatrix}}0&{k}\\{k}&0\end{{pmatrix}}",
+        ),
         (f"{k}", f"x={k}", f"-{k}"),
     ]
     return forms[k % len(forms)]
 
 
-WORDS = ("so", "we", "need", "the", "value", "of", "x", "then", "substitute", "into", "the", "equation", "and",
-         "simplify", "both", "sides", "carefully", "which", "gives", "a", "quadratic", "whose", "roots", "we", "check",
-         "against", "the", "constraint")
+WORDS = (
+    "so",
+    "we",
+    "need",
+    "the",
+    "value",
+    "of",
+    "x",
+    "then",
+    "substitute",
+    "into",
+    "the",
+    "equation",
+    "and",
+    "simplify",
+    "both",
+    "sides",
+    "carefully",
+    "which",
+    "gives",
+    "a",
+    "quadratic",
+    "whose",
+    "roots",
+    "we",
+    "check",
+    "against",
+    "the",
+    "constraint",
+)
 
 
 def trace(rng: random.Random) -> str:
@@ -110,9 +140,11 @@ def pooled(first: list[ScoreRequest], second: list[ScoreRequest], workers: int) 
         warm = time.perf_counter() - start
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
-    return [_row(len(first), cold, None, workers, note="first call, incl. worker start-up"),
-            _row(len(second), warm, None, workers, note="second call, warm workers"),
-            _row(len(first) + len(second), cold + warm, worker_cpu, workers, note="both calls, worker CPU time")]
+    return [
+        _row(len(first), cold, None, workers, note="first call, incl. worker start-up"),
+        _row(len(second), warm, None, workers, note="second call, warm workers"),
+        _row(len(first) + len(second), cold + warm, worker_cpu, workers, note="both calls, worker CPU time"),
+    ]
 
 
 def _row(n: int, wall: float, cpu: float | None, workers: int, **extra) -> dict:
@@ -134,18 +166,29 @@ def main() -> None:
     sets = [requests(args.problems, args.samples, first=i * args.problems) for i in range(5)]
 
     grade(ScoreRequest("math__warm", r"\boxed{1}", "1"), REWARD)  # imports out of the timing
-    rows = [{"mode": "in-process, fresh process", **in_process(sets[0])},
-            {"mode": "in-process, steady state", **in_process(sets[1])},
-            {"mode": "in-process, steady, no parse cache", **in_process(sets[2], cached=False)}]
+    rows = [
+        {"mode": "in-process, fresh process", **in_process(sets[0])},
+        {"mode": "in-process, steady state", **in_process(sets[1])},
+        {"mode": "in-process, steady, no parse cache", **in_process(sets[2], cached=False)},
+    ]
     rows += [{"mode": "score_requests, 2 workers", **row} for row in pooled(sets[3], sets[4], 2)]
     print(f"{'mode':36} {'note':36} {'n':>5} {'wall s':>7} {'/s wall':>8} {'/s per CPU-s':>12}")
     for row in rows:
-        print(f"{row['mode']:36} {row.get('note', ''):36} {row['n']:>5} {row['wall_s']:>7.2f} "
-              f"{row['per_s_wall']:>8.0f} {row.get('per_cpu_s', float('nan')):>12.0f}")
+        print(
+            f"{row['mode']:36} {row.get('note', ''):36} {row['n']:>5} {row['wall_s']:>7.2f} "
+            f"{row['per_s_wall']:>8.0f} {row.get('per_cpu_s', float('nan')):>12.0f}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    result = {"benchmark": "bench_math", "python": platform.python_version(), "machine": platform.machine(),
-              "cpu_count": os.cpu_count(), "load_average": os.getloadavg(), "problems": args.problems,
-              "samples": args.samples, "rows": rows}
+    result = {
+        "benchmark": "bench_math",
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "problems": args.problems,
+        "samples": args.samples,
+        "rows": rows,
+    }
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"-> {args.out}")
 

@@ -24,15 +24,25 @@ from difficulty_filter.index import build_index
 ROOT = Path(__file__).resolve().parents[1]
 CODE_TRUTH = json.dumps({"inputs": ["1 2\n", "3 4\n"], "outputs": ["3\n", "7\n"]})
 ZEBRA_TRUTH = json.dumps({"header": ["Position", "Name"], "rows": [["1", "ann"], ["2", "bob"]]})
-DOMAINS = (("math__bench", "42"), ("table__bench", "3.5|4"), ("stem__gpqa_bench", "C"),
-           ("logic__zebra_puzzle_bench", ZEBRA_TRUTH), ("codegen__bench", CODE_TRUTH))
+DOMAINS = (
+    ("math__bench", "42"),
+    ("table__bench", "3.5|4"),
+    ("stem__gpqa_bench", "C"),
+    ("logic__zebra_puzzle_bench", ZEBRA_TRUTH),
+    ("codegen__bench", CODE_TRUTH),
+)
 
 
 def row(i: int, bad: bool = False) -> dict:
     source, truth = DOMAINS[i % len(DOMAINS)]
     prompt = [] if bad else [{"role": "user", "content": f"Problem {i}: " + "words " * 60}]
-    return {"data_source": source, "prompt": prompt, "ability": source.split("__")[0],
-            "reward_model": {"style": "rule", "ground_truth": truth}, "extra_info": {"index": i, "split": "train"}}
+    return {
+        "data_source": source,
+        "prompt": prompt,
+        "ability": source.split("__")[0],
+        "reward_model": {"style": "rule", "ground_truth": truth},
+        "extra_info": {"index": i, "split": "train"},
+    }
 
 
 def write(path: Path, rows: int, bad_at: int | None) -> None:

@@ -18,8 +18,10 @@ import polars as pl
 
 from difficulty_filter.prepare.patches import TABLE_INSTRUCTION
 
-CHAT_TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}"
-                 "{% if add_generation_prompt %}<|assistant|> {% endif %}")
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|> {% endif %}"
+)
 RNG = np.random.default_rng(0)
 
 
@@ -28,22 +30,30 @@ def text(words: int) -> str:
 
 
 def row(data_source: str, content: str, index: int, ground_truth: str = "42", **extra) -> dict:
-    return {"data_source": data_source, "prompt": [{"role": "user", "content": content}], "ability": "demo",
-            "apply_chat_template": True, "reward_model": {"style": "rule", "ground_truth": ground_truth},
-            "extra_info": {"split": "train", "index": index}, **extra}
+    return {
+        "data_source": data_source,
+        "prompt": [{"role": "user", "content": content}],
+        "ability": "demo",
+        "apply_chat_template": True,
+        "reward_model": {"style": "rule", "ground_truth": ground_truth},
+        "extra_info": {"split": "train", "index": index},
+        **extra,
+    }
 
 
 def simple(data_source: str, n: int, suffix: str = "", **extra) -> list[dict]:
-    return [row(data_source, f"{text(int(w))} {suffix}".strip(), i, **extra)
-            for i, w in enumerate(RNG.integers(5, 400, n))]
+    return [
+        row(data_source, f"{text(int(w))} {suffix}".strip(), i, **extra) for i, w in enumerate(RNG.integers(5, 400, n))
+    ]
 
 
 def codegen(n: int) -> list[dict]:
     rows = []
     for i in range(n):
         tests = int(RNG.integers(1, 31))
-        truth = json.dumps({"inputs": [f"{t}\n" for t in range(tests)],
-                            "outputs": [f"{2 * t}\n" for t in range(tests)]})
+        truth = json.dumps(
+            {"inputs": [f"{t}\n" for t in range(tests)], "outputs": [f"{2 * t}\n" for t in range(tests)]}
+        )
         words = 6000 if i % 20 == 0 else int(RNG.integers(20, 300))
         rows.append(row("codegen__taco", f"{text(words)} Write Python code in a ```python``` block.", i, truth))
     return rows

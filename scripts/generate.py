@@ -15,11 +15,19 @@ if __name__ == "__main__":
         plan = plan_for(settings, model)
         skipped = plan.skipped_rows(snakemake.params.cascade) if plan else set()
         with job.progress(settings.results_dir) as progress:
-            stats = run_shard(snakemake.input.dataset, parts, settings.models[model], settings.sampling,
-                              settings.prompts, cache_dir=shard_cache_dir(settings.results_dir, dataset, model),
-                              gpu_lock_dir=f"{settings.results_dir}/.gpu_locks", progress=progress,
-                              rollouts=next(iter(snakemake.input.rollouts), None), adaptive=plan,
-                              skipped_rows=skipped)
+            stats = run_shard(
+                snakemake.input.dataset,
+                parts,
+                settings.models[model],
+                settings.sampling,
+                settings.prompts,
+                cache_dir=shard_cache_dir(settings.results_dir, dataset, model),
+                gpu_lock_dir=f"{settings.results_dir}/.gpu_locks",
+                progress=progress,
+                rollouts=next(iter(snakemake.input.rollouts), None),
+                adaptive=plan,
+                skipped_rows=skipped,
+            )
         loads = stats["model_loads"]
         reused = f", {stats['reused_batches']} batches from the resume cache" if stats["reused_batches"] else ""
         job.summary = f"{describe(progress.record())}, {loads} model load{'s' * (loads != 1)}{reused}"

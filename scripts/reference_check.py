@@ -8,6 +8,7 @@ from difficulty_filter.workflow import job_settings
 if __name__ == "__main__":
     with job_console(snakemake) as job:
         index = read_index(snakemake.input.row_index).table
-        summary = write_reference_check(snakemake.input.dataset, index, snakemake.output[0],
-                                        job_settings(snakemake).reward)
+        summary = write_reference_check(
+            snakemake.input.dataset, index, snakemake.output[0], job_settings(snakemake).reward
+        )
         job.summary = f"{summary['checked']} reference solutions run, {summary['failed']} fail their tests"

@@ -12,13 +12,21 @@ if __name__ == "__main__":
         settings, inputs, wildcards = job_settings(snakemake), snakemake.input, snakemake.wildcards
         pair = snakemake.params.triggers["pair"]
         if snakemake.rule == "report_dataset":
-            report = analyze_dataset(wildcards.dataset, dict(zip(settings.models, inputs.pass_rates)),
-                                     inputs.annotated, inputs.filter_summary, inputs.reference_check, pair,
-                                     settings.report)
-            job.summary = (f"{len(report.notes)} health notes, {report.flagged.height} rows to check; "
-                           f"{snakemake.output.overview}")
+            report = analyze_dataset(
+                wildcards.dataset,
+                dict(zip(settings.models, inputs.pass_rates)),
+                inputs.annotated,
+                inputs.filter_summary,
+                inputs.reference_check,
+                pair,
+                settings.report,
+            )
+            job.summary = (
+                f"{len(report.notes)} health notes, {report.flagged.height} rows to check; {snakemake.output.overview}"
+            )
         else:
-            report = analyze_combined(wildcards.model, dict(zip(settings.datasets, inputs.pass_rates)),
-                                      settings.report.pass_at_k)
+            report = analyze_combined(
+                wildcards.model, dict(zip(settings.datasets, inputs.pass_rates)), settings.report.pass_at_k
+            )
             job.summary = snakemake.output.overview
         publish(report, dict(snakemake.output.items()), echo=sys.stdout)

@@ -9,8 +9,15 @@ if __name__ == "__main__":
     with job_console(snakemake) as job:
         settings = job_settings(snakemake)
         with job.progress(settings.results_dir) as progress:
-            counts = score_batch_file(snakemake.input.generations, snakemake.input.dataset, snakemake.params.rows,
-                                      snakemake.output[0], settings.reward, progress, settings.sampling)
+            counts = score_batch_file(
+                snakemake.input.generations,
+                snakemake.input.dataset,
+                snakemake.params.rows,
+                snakemake.output[0],
+                settings.reward,
+                progress,
+                settings.sampling,
+            )
         # the batch is used: its generate job is recorded complete, so its resume-cache entry can go
         cache = shard_cache_dir(settings.results_dir, snakemake.wildcards.dataset, snakemake.wildcards.model)
         ResumeCache(cache).forget(snakemake.input.generations)

@@ -35,8 +35,10 @@ def verl_row(index, question="What is 1 + 1?", answer="2", source="math__toy", *
 @pytest.fixture
 def write_dataset(tmp_path):
     """Write rows to a Parquet file and return its path."""
+
     def write(rows, name="data.parquet"):
         path = tmp_path / name
         pq.write_table(pa.Table.from_pylist(rows), path)
         return path
+
     return write

@@ -19,6 +19,7 @@ def test_ruff_is_clean(command):
 
 
 def test_snakemake_lint_is_clean():
-    res = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert res.returncode == 0 and "Congratulations" in res.stdout, res.stdout[-4000:] + res.stderr[-2000:]

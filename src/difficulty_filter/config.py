@@ -21,9 +21,14 @@ from . import settings as typed
 
 #: Section name -> its settings class; each is `$defs/<name>` in schema.yaml.
 SECTIONS: dict[str, type] = {
-    "model": typed.ModelSettings, "sampling": typed.SamplingSettings, "prompts": typed.PromptSettings,
-    "batching": typed.BatchingSettings, "reward": typed.RewardSettings, "filter": typed.FilterSettings,
-    "report": typed.ReportSettings, "prepare": typed.PrepareSettings,
+    "model": typed.ModelSettings,
+    "sampling": typed.SamplingSettings,
+    "prompts": typed.PromptSettings,
+    "batching": typed.BatchingSettings,
+    "reward": typed.RewardSettings,
+    "filter": typed.FilterSettings,
+    "report": typed.ReportSettings,
+    "prepare": typed.PrepareSettings,
 }
 #: Model folders that rule materialize_model builds (they need not exist before the run).
 BUILT_MODELS_DIR = "resources/models/"
@@ -121,8 +126,10 @@ def _check_parallelism(s: typed.Settings, source: str) -> None:
         if model.data_parallel_size > 1 and not model.is_managed_server:
             raise ConfigError(f"{key}.data_parallel_size: replicas need a managed server (engine: server, no urls)")
         if model.gpus_per_job > 0 and model.gpus_per_job != model.gpus_needed:
-            raise ConfigError(f"{key}.gpus_per_job: {model.gpus_per_job} GPUs, but tensor_parallel_size x "
-                              f"data_parallel_size uses {model.gpus_needed}; make them equal")
+            raise ConfigError(
+                f"{key}.gpus_per_job: {model.gpus_per_job} GPUs, but tensor_parallel_size x "
+                f"data_parallel_size uses {model.gpus_needed}; make them equal"
+            )
 
 
 def check_model_paths(s: typed.Settings, source: str = "config") -> None:

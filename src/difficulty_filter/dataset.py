@@ -6,8 +6,9 @@ Rows are validated once, by the index stage (difficulty_filter.index); readers h
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import polars as pl
 import pyarrow.parquet as pq

@@ -15,8 +15,9 @@ import os
 import sys
 import traceback
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .progress import Progress, record_path
 
@@ -60,8 +61,13 @@ class JobConsole:
         wildcards = dict(self.snakemake.wildcards.items())
         job = "_".join(w for w in (self.snakemake.rule, batch_label(wildcards)) if w)
         path = record_path(results_dir, wildcards["dataset"], wildcards["model"], job)
-        labels = {"kind": self.snakemake.rule, "job": self.title, "dataset": wildcards["dataset"],
-                  "model": wildcards["model"], "log": self.log_path}
+        labels = {
+            "kind": self.snakemake.rule,
+            "job": self.title,
+            "dataset": wildcards["dataset"],
+            "model": wildcards["model"],
+            "log": self.log_path,
+        }
         return Progress(path, labels, logger=logging.getLogger("progress"))
 
 
@@ -84,8 +90,9 @@ def _redirect_output(log_path: str) -> int:
 def job_console(snakemake: Any) -> Iterator[JobConsole]:
     """Run the body of a Snakemake script with its output in `snakemake.log[0]` (see the module docstring)."""
     log_path = str(snakemake.log[0])
-    job = JobConsole(job_title(snakemake.rule, dict(snakemake.wildcards.items())), log_path,
-                     _redirect_output(log_path), snakemake)
+    job = JobConsole(
+        job_title(snakemake.rule, dict(snakemake.wildcards.items())), log_path, _redirect_output(log_path), snakemake
+    )
     try:
         yield job
     except Exception as exc:

@@ -14,8 +14,9 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .atomic import write_json
 
@@ -44,7 +45,7 @@ def compact(number: float) -> str:
 
 def duration(seconds: float) -> str:
     """`45s`, `3m05s`, `2h07m`."""
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds}s"
     if seconds < 3600:
@@ -93,8 +94,14 @@ class Progress:
     record.
     """
 
-    def __init__(self, path: str | os.PathLike | None, labels: Mapping[str, Any] | None = None,
-                 interval: float = INTERVAL, logger: logging.Logger = log, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        path: str | os.PathLike | None,
+        labels: Mapping[str, Any] | None = None,
+        interval: float = INTERVAL,
+        logger: logging.Logger = log,
+        clock: Callable[[], float] = time.time,
+    ):
         self.path = None if path is None else Path(path)
         self.labels, self.interval, self.logger, self.clock = dict(labels or {}), interval, logger, clock
         self.totals: dict[str, int | None] = {"prompts_total": None, "responses_total": None}
@@ -153,13 +160,24 @@ class Progress:
             unit = "responses" if self.totals["responses_total"] else "prompts"  # the finer one that has a total
             total, unit_rate = self.totals[f"{unit}_total"], self.counts[unit] / spent
             eta = (total - self.counts[unit]) / unit_rate if total and unit_rate > 0 else None
-            return {**self.labels, "state": self.state, "phase": self.phase_name, "pid": os.getpid(),
-                    "host": socket.gethostname(), "started": self.started, "updated": now,
-                    "interval_s": self.interval, **self.counts, **self.totals,
-                    "elapsed_s": round(now - self.started, 3),
-                    "prompts_per_s": round(rate, 4), "tokens_per_s": round(self.counts["tokens"] / spent, 2),
-                    "eta_s": None if eta is None else round(max(eta, 0.0), 1), "extra": dict(self.extra),
-                    "error": self.error}
+            return {
+                **self.labels,
+                "state": self.state,
+                "phase": self.phase_name,
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": self.started,
+                "updated": now,
+                "interval_s": self.interval,
+                **self.counts,
+                **self.totals,
+                "elapsed_s": round(now - self.started, 3),
+                "prompts_per_s": round(rate, 4),
+                "tokens_per_s": round(self.counts["tokens"] / spent, 2),
+                "eta_s": None if eta is None else round(max(eta, 0.0), 1),
+                "extra": dict(self.extra),
+                "error": self.error,
+            }
 
     def publish(self) -> dict[str, Any]:
         """Write the record atomically and log it in one line; return it."""

@@ -13,8 +13,10 @@ def provenance(settings: Settings) -> dict:
     """Every setting that shaped the pass rates (the upstream stages' rerun triggers) plus the package version."""
     return {
         "package": __version__,
-        "models": {name: generation_triggers(model, settings.sampling, settings.prompts)
-                   for name, model in settings.models.items()},
+        "models": {
+            name: generation_triggers(model, settings.sampling, settings.prompts)
+            for name, model in settings.models.items()
+        },
         "reward": reward_triggers(settings.reward),
         "index": index_triggers(settings.filter, settings.reward),
     }

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
@@ -79,9 +80,12 @@ class RunStatus:
     results: list[DatasetResult]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"results_dir": self.results_dir, "checked_at": self.checked_at,
-                "pairs": [vars(p) | {"finished": p.finished} for p in self.pairs],
-                "results": [vars(r) for r in self.results]}
+        return {
+            "results_dir": self.results_dir,
+            "checked_at": self.checked_at,
+            "pairs": [vars(p) | {"finished": p.finished} for p in self.pairs],
+            "results": [vars(r) for r in self.results],
+        }
 
 
 class GenerationCounts:
@@ -97,8 +101,11 @@ class GenerationCounts:
         if cached is None or cached[0] != key:
             table = pq.read_table(path, columns=["row_index", "sample_index", "response_tokens"])
             sampled = table.filter(table["sample_index"].to_numpy() >= 0)
-            counts = (len(set(table["row_index"].to_pylist())), sampled.num_rows,
-                      int(sum(sampled["response_tokens"].to_pylist())))
+            counts = (
+                len(set(table["row_index"].to_pylist())),
+                sampled.num_rows,
+                int(sum(sampled["response_tokens"].to_pylist())),
+            )
             self._seen[path] = cached = (key, counts)
         return cached[1]
 
@@ -119,8 +126,11 @@ def _pairs(results: Path, settings: Settings | None) -> list[tuple[str, str]]:
     """Dataset x model pairs: the config's, else every folder holding batches or progress records."""
     if settings is not None:
         return [(d, m) for d in settings.datasets for m in settings.models]
-    found = {(p.parent.parent.name, p.parent.name) for sub in (GENERATIONS, REWARDS, PROGRESS_DIR)
-             for p in results.glob(f"*/*/{sub}")}
+    found = {
+        (p.parent.parent.name, p.parent.name)
+        for sub in (GENERATIONS, REWARDS, PROGRESS_DIR)
+        for p in results.glob(f"*/*/{sub}")
+    }
     return sorted((d, m) for d, m in found)
 
 
@@ -132,8 +142,9 @@ def _records(folder: Path) -> Iterable[dict]:
             continue
 
 
-def pair_status(results: Path, name: str, model: str, planned: tuple[int, int] | None,
-                counts: GenerationCounts, now: float) -> PairStatus:
+def pair_status(
+    results: Path, name: str, model: str, planned: tuple[int, int] | None, counts: GenerationCounts, now: float
+) -> PairStatus:
     status = PairStatus(name, model, *(planned or (None, None)))
     folder = results / name / model
     for path in sorted((folder / GENERATIONS).glob(BATCH_GLOB)):
@@ -141,7 +152,10 @@ def pair_status(results: Path, name: str, model: str, planned: tuple[int, int] |
         if prompts:  # zero-row files are the placeholders past the end of the data
             status.generated += 1
             status.prompts, status.responses, status.tokens = (
-                status.prompts + prompts, status.responses + responses, status.tokens + tokens)
+                status.prompts + prompts,
+                status.responses + responses,
+                status.tokens + tokens,
+            )
     outcomes: Counter = Counter()
     for path in sorted((folder / REWARDS).glob(BATCH_GLOB)):
         batch = read_metadata(path, OUTCOME_COUNTS_KEY) or {}
@@ -180,14 +194,23 @@ def dataset_result(results: Path, name: str) -> DatasetResult | None:
     except (OSError, ValueError, KeyError):
         buckets = {}
     overview = report / "overview.html"
-    return DatasetResult(name, summary["input_rows"], summary["kept_rows"],
-                         {k: v for k, v in summary["dropped_by_reason"].items() if v},
-                         str(results / name / "filtered.parquet"), str(overview) if overview.exists() else None,
-                         buckets)
+    return DatasetResult(
+        name,
+        summary["input_rows"],
+        summary["kept_rows"],
+        {k: v for k, v in summary["dropped_by_reason"].items() if v},
+        str(results / name / "filtered.parquet"),
+        str(overview) if overview.exists() else None,
+        buckets,
+    )
 
 
-def run_status(results_dir: str | Path, settings: Settings | None = None,
-               counts: GenerationCounts | None = None, now: float | None = None) -> RunStatus:
+def run_status(
+    results_dir: str | Path,
+    settings: Settings | None = None,
+    counts: GenerationCounts | None = None,
+    now: float | None = None,
+) -> RunStatus:
     """The status of every dataset x model under `results_dir`; with `settings`, against the planned totals."""
     results, now = Path(results_dir), time.time() if now is None else now
     planned, counts = _planned(settings), counts or GenerationCounts()

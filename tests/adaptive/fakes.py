@@ -56,8 +56,15 @@ class CoinEngine(SampleStream):
 
 
 def write_coin_dataset(path, probabilities) -> str:
-    rows = [{"data_source": "math__coin", "prompt": [{"role": "user", "content": f"q{i} p={p}"}],
-             "apply_chat_template": True, "reward_model": {"style": "rule", "ground_truth": "1"},
-             "extra_info": {"index": i}} for i, p in enumerate(probabilities)]
+    rows = [
+        {
+            "data_source": "math__coin",
+            "prompt": [{"role": "user", "content": f"q{i} p={p}"}],
+            "apply_chat_template": True,
+            "reward_model": {"style": "rule", "ground_truth": "1"},
+            "extra_info": {"index": i},
+        }
+        for i, p in enumerate(probabilities)
+    ]
     pq.write_table(pa.Table.from_pylist(rows), path)
     return str(path)

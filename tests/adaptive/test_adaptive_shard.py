@@ -46,9 +46,11 @@ def plan(mode="exact"):
 
 def run(tmp_path, name, **kw):
     data = write_coin_dataset(tmp_path / "d.parquet", PROBABILITIES)
-    parts = [(0, 4, str(tmp_path / name / "batch_s00000_p000.parquet")),  # closes fast: no easy rows
-             (4, 12, str(tmp_path / name / "batch_s00000_p001.parquet")),
-             (12, 12, str(tmp_path / name / "batch_s00000_p002.parquet"))]
+    parts = [
+        (0, 4, str(tmp_path / name / "batch_s00000_p000.parquet")),  # closes fast: no easy rows
+        (4, 12, str(tmp_path / name / "batch_s00000_p001.parquet")),
+        (12, 12, str(tmp_path / name / "batch_s00000_p002.parquet")),
+    ]
     mode = kw["adaptive"].rule.mode if "adaptive" in kw else "off"
     stats = run_shard(data, parts, *settings(mode), cache_dir=str(tmp_path / name / "cache"), **kw)
     return stats, pl.concat([pl.read_parquet(p) for _, _, p in parts[:2]])
@@ -71,9 +73,14 @@ def test_exact_keeps_a_prefix_of_the_full_samples_and_every_decision(tmp_path, e
     # sample j has the same text however the rounds were cut
     joined = adaptive.join(full, on=["row_index", "sample_index"], suffix="_full")
     assert joined.height == adaptive.height and (joined["response"] == joined["response_full"]).all()
-    records = adaptive.group_by("row_index").agg(pl.len().alias("rows"), pl.col("samples_drawn").first(),
-                                                 pl.col("stop_reason").first(), pl.col("passes_at_stop").first(),
-                                                 pl.col("full_rate_low").first(), pl.col("full_rate_high").first())
+    records = adaptive.group_by("row_index").agg(
+        pl.len().alias("rows"),
+        pl.col("samples_drawn").first(),
+        pl.col("stop_reason").first(),
+        pl.col("passes_at_stop").first(),
+        pl.col("full_rate_low").first(),
+        pl.col("full_rate_high").first(),
+    )
     full_rates = rates(full)
     for row in records.iter_rows(named=True):
         assert row["rows"] == row["samples_drawn"] and row["stop_reason"] in ("exact", "full")

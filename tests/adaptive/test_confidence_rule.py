@@ -43,8 +43,8 @@ def test_confidence_stops_the_weak_model_after_one_failure_at_95_percent():
 def test_jeffreys_matches_closed_forms():
     x = 0.3
     assert beta_cdf(x, 0.5, 0.5) == pytest.approx(2 / math.pi * math.asin(math.sqrt(x)), abs=1e-12)
-    assert beta_cdf(x, 2.5, 1.0) == pytest.approx(x ** 2.5, abs=1e-12)
-    assert beta_cdf(0.9, 1.0, 3.5) == pytest.approx(1 - 0.1 ** 3.5, abs=1e-12)
+    assert beta_cdf(x, 2.5, 1.0) == pytest.approx(x**2.5, abs=1e-12)
+    assert beta_cdf(0.9, 1.0, 3.5) == pytest.approx(1 - 0.1**3.5, abs=1e-12)
     low, high = jeffreys_interval(0, 16, 0.95)
     assert low == 0.0 and beta_cdf(high, 0.5, 16.5) == pytest.approx(0.975, abs=1e-9)
     low, high = jeffreys_interval(3, 16, 0.9)

@@ -93,8 +93,11 @@ def test_rate_range_is_exactly_the_set_of_reachable_full_rates():
             for passes in range(drawn + 1):
                 for excluded in range(drawn - passes + 1):
                     tally = Tally(n, drawn, passes, excluded, excluding=True)
-                    reachable = [(passes + a) / (n - excluded - b) if n - excluded - b else None
-                                 for a in range(tally.remaining + 1) for b in range(tally.remaining - a + 1)]
+                    reachable = [
+                        (passes + a) / (n - excluded - b) if n - excluded - b else None
+                        for a in range(tally.remaining + 1)
+                        for b in range(tally.remaining - a + 1)
+                    ]
                     rates = [r for r in reachable if r is not None]
                     assert (None in reachable) == tally.may_be_missing()
                     if rates:

@@ -11,22 +11,42 @@ from difficulty_filter.stats.pass_rates import per_prompt
 
 def rewards(rows, records=None):
     """rows: (row_index, sample_index, passed, outcome); records: {row_index: (stop_reason, n target, passes)}."""
-    frame = pl.DataFrame([{"row_index": r, "data_source": "math__t", "sample_index": s, "passed": p, "outcome": o,
-                           "answer": None if p else "0", "response_tokens": 5, "finish_reason": "stop",
-                           "prompt_tokens": 3, "too_long": False, "score": float(p)} for r, s, p, o in rows],
-                         schema_overrides={"answer": pl.String})
+    frame = pl.DataFrame(
+        [
+            {
+                "row_index": r,
+                "data_source": "math__t",
+                "sample_index": s,
+                "passed": p,
+                "outcome": o,
+                "answer": None if p else "0",
+                "response_tokens": 5,
+                "finish_reason": "stop",
+                "prompt_tokens": 3,
+                "too_long": False,
+                "score": float(p),
+            }
+            for r, s, p, o in rows
+        ],
+        schema_overrides={"answer": pl.String},
+    )
     if records:
         frame = frame.with_columns(
             stop_reason=pl.col("row_index").replace_strict({r: v[0] for r, v in records.items()}),
             samples_target=pl.col("row_index").replace_strict({r: v[1] for r, v in records.items()}).cast(pl.Int32),
-            passes_at_stop=pl.col("row_index").replace_strict({r: v[2] for r, v in records.items()}).cast(pl.Int32))
+            passes_at_stop=pl.col("row_index").replace_strict({r: v[2] for r, v in records.items()}).cast(pl.Int32),
+        )
     return frame
 
 
 def test_pass_rates_carry_the_full_n_range():
-    table = per_prompt(rewards(
-        [(0, 0, True, "correct"), (1, 0, False, "wrong"), (1, 1, False, "timeout"), (2, -1, False, "truncated")],
-        {0: ("exact", 16, 1), 1: ("exact", 4, 0), 2: ("cascade", 16, 0)}), exclude_infra_errors=True).to_dicts()
+    table = per_prompt(
+        rewards(
+            [(0, 0, True, "correct"), (1, 0, False, "wrong"), (1, 1, False, "timeout"), (2, -1, False, "truncated")],
+            {0: ("exact", 16, 1), 1: ("exact", 4, 0), 2: ("cascade", 16, 0)},
+        ),
+        exclude_infra_errors=True,
+    ).to_dicts()
     lucky, failing, skipped = table
     assert (lucky["pass_rate"], lucky["full_rate_low"], lucky["full_rate_high"]) == (1.0, 1 / 16, 1.0)
     assert (failing["full_rate_low"], failing["full_rate_high"]) == (0.0, 2 / 3)  # the timeout is left out
@@ -42,9 +62,17 @@ def test_without_records_every_sample_was_drawn():
 
 
 def test_one_lucky_sample_is_not_perfect():
-    frame = pl.DataFrame({"model": ["m"] * 3, "pass_rate": [1.0, 1.0, 0.0], "full_rate_low": [1 / 16, 1.0, 0.0],
-                          "full_rate_high": [1.0, 1.0, 0.0], "n": [1, 16, 16], "samples_target": [16, 16, 16],
-                          "stop_reason": ["exact", "full", "full"]})
+    frame = pl.DataFrame(
+        {
+            "model": ["m"] * 3,
+            "pass_rate": [1.0, 1.0, 0.0],
+            "full_rate_low": [1 / 16, 1.0, 0.0],
+            "full_rate_high": [1.0, 1.0, 0.0],
+            "n": [1, 16, 16],
+            "samples_target": [16, 16, 16],
+            "stop_reason": ["exact", "full", "full"],
+        }
+    )
     with_buckets = with_bucket(frame)
     assert with_buckets["bucket"].to_list() == [None, "Perfect", "Impossible"]
     [row] = bucket_table(with_buckets, ["model"]).to_dicts()
@@ -55,8 +83,18 @@ def test_one_lucky_sample_is_not_perfect():
 
 
 def test_annotated_columns_say_how_each_model_sampled():
-    columns = pass_rate_columns({"weak": [1.0, 0.0]}, None, "weak",
-                                {"weak": {"n": [1, 16], "stop_reason": ["exact", "full"],
-                                          "full_rate_low": [0.0625, 0.0], "full_rate_high": [1.0, 0.0]}})
+    columns = pass_rate_columns(
+        {"weak": [1.0, 0.0]},
+        None,
+        "weak",
+        {
+            "weak": {
+                "n": [1, 16],
+                "stop_reason": ["exact", "full"],
+                "full_rate_low": [0.0625, 0.0],
+                "full_rate_high": [1.0, 0.0],
+            }
+        },
+    )
     assert columns["weak_difficulty"] == [None, "Impossible"] and columns["weak_samples"] == [1, 16]
     assert columns["weak_stop_reason"] == ["exact", "full"] and columns["high_pass_rate"] == [1.0, 0.0]

@@ -55,20 +55,20 @@ def test_any_arrival_order_stops_where_the_prefix_does():
 def test_needs_come_first_then_speculation_fills_the_engine():
     prompts = [PromptProgress(i, STRONG, Tally(16)) for i in range(3)]
     scheduler = Scheduler(prompts, capacity=2)
-    assert scheduler.hand_out(0) == [(0, 0), (1, 0), (2, 0)]                       # needs beat capacity
-    assert scheduler.hand_out(3) == []                                              # nothing changed, no room
-    assert Scheduler(prompts, capacity=5).hand_out(3) == [(0, 1), (1, 1)]          # room for two more
+    assert scheduler.hand_out(0) == [(0, 0), (1, 0), (2, 0)]  # needs beat capacity
+    assert scheduler.hand_out(3) == []  # nothing changed, no room
+    assert Scheduler(prompts, capacity=5).hand_out(3) == [(0, 1), (1, 1)]  # room for two more
     weak = PromptProgress(0, WEAK, Tally(16))
-    assert Scheduler([weak], capacity=1).hand_out(0) == [(0, 0), (0, 1)]           # two failures can close it
-    assert Scheduler([weak], capacity=0).hand_out(0) == []                          # no speculation: needs only
+    assert Scheduler([weak], capacity=1).hand_out(0) == [(0, 0), (0, 1)]  # two failures can close it
+    assert Scheduler([weak], capacity=0).hand_out(0) == []  # no speculation: needs only
 
 
 def test_closed_prompts_hand_out_nothing_and_report_aborts():
     prompt = PromptProgress(0, STRONG, Tally(16))
     assert prompt.hand_out(4) == [0, 1, 2, 3]
-    assert prompt.record(2, True) == []            # waits for samples 0 and 1
+    assert prompt.record(2, True) == []  # waits for samples 0 and 1
     assert prompt.record(0, False) == []
-    assert prompt.record(1, True) == [2, 3]        # closed after sample 1: samples 2 and 3 are aborted
+    assert prompt.record(1, True) == [2, 3]  # closed after sample 1: samples 2 and 3 are aborted
     assert prompt.tally == Tally(16, 2, 1) and prompt.stop_reason == EXACT
     assert prompt.hand_out(1) == [] and prompt.wanted() == 0
     skipped = PromptProgress(1, STRONG, Tally(16))

@@ -10,8 +10,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_simulation_exact_mode_keeps_decisions_at_under_half_the_gpu_hours(tmp_path):
     out = tmp_path / "bench.json"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_adaptive.py"), "--simulate", "--scale", "0.01",
-                    "--confidence", "wilson:0.8", "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_adaptive.py"),
+            "--simulate",
+            "--scale",
+            "0.01",
+            "--confidence",
+            "wilson:0.8",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     modes = json.loads(out.read_text())["simulation"]["modes"]
     assert modes["off"]["share_of_off"] == 1.0
     assert modes["exact"]["decisions_differing_from_full"] == 0

@@ -10,8 +10,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_flag_finds_planted_labels_and_spares_weak_evidence(tmp_path):
     out = tmp_path / "flags.json"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_flags.py"), "--prompts", "800",
-                    "--planted-share", "0.1", "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_flags.py"),
+            "--prompts",
+            "800",
+            "--planted-share",
+            "0.1",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     scenarios = json.loads(out.read_text())["scenarios"]
     for name in ("two models, n=16", "one model, n=16"):
         assert scenarios[name]["current"]["precision"] >= 0.9, name

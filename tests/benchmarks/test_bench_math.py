@@ -10,8 +10,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_bench_math_smoke(tmp_path):
     out = tmp_path / "bench_math.json"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_math.py"), "--smoke", "--out", str(out)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_math.py"), "--smoke", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     result = json.loads(out.read_text())
     assert (result["problems"], result["samples"]) == (4, 2)
     in_process = result["rows"][0]

@@ -11,8 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def bench(name: str, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / name), *args], check=True, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_bench_code(tmp_path):
@@ -30,8 +35,24 @@ def test_bench_dryrun(tmp_path):
 @pytest.mark.vllm
 def test_bench_generate(tmp_path, smollm2_dir):
     out = tmp_path / "generate.json"
-    bench("bench_generate.py", "--model-dir", str(smollm2_dir), "--batches", "1", "--batch-size", "1", "--n", "1",
-          "--max-new-tokens", "2", "--engines", "offline", "--out", str(out), timeout=900)
+    bench(
+        "bench_generate.py",
+        "--model-dir",
+        str(smollm2_dir),
+        "--batches",
+        "1",
+        "--batch-size",
+        "1",
+        "--n",
+        "1",
+        "--max-new-tokens",
+        "2",
+        "--engines",
+        "offline",
+        "--out",
+        str(out),
+        timeout=900,
+    )
     assert json.loads(out.read_text())
 
 

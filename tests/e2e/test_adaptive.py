@@ -17,10 +17,31 @@ pytestmark = [pytest.mark.e2e, pytest.mark.vllm]
 
 def test_exact_keeps_the_rows_of_a_full_run_with_fewer_tokens(tmp_path, smollm2_dir):
     out = tmp_path / "bench.json"
-    run = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_adaptive.py"), "--demo", "--rows", "8",
-                          "--n", "4", "--max-new-tokens", "24", "--high", "0.75", "--modes", "off", "exact",
-                          "--model-dir", str(smollm2_dir), "--out", str(out)],
-                         capture_output=True, text=True, timeout=1800)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "bench_adaptive.py"),
+            "--demo",
+            "--rows",
+            "8",
+            "--n",
+            "4",
+            "--max-new-tokens",
+            "24",
+            "--high",
+            "0.75",
+            "--modes",
+            "off",
+            "exact",
+            "--model-dir",
+            str(smollm2_dir),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert run.returncode == 0, run.stderr[-4000:] + run.stdout[-2000:]
     off, exact = (json.loads(out.read_text())["demo"]["modes"][m] for m in ("off", "exact"))
     assert exact["kept_rows"] == off["kept_rows"] and exact["same_kept_rows_as_off"]

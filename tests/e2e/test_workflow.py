@@ -23,8 +23,19 @@ pytestmark = [pytest.mark.e2e, pytest.mark.vllm]
 
 def snakemake(workdir: Path, *args: str, overlay: str | None = None) -> subprocess.CompletedProcess:
     """Run Snakemake in `workdir` (its config/config.yaml is the test config; `overlay` is merged on top)."""
-    cmd = [sys.executable, "-m", "snakemake", "--directory", str(workdir), "--snakefile", str(workdir / "Snakefile"),
-           "--cores", "2", "--rerun-incomplete", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--directory",
+        str(workdir),
+        "--snakefile",
+        str(workdir / "Snakefile"),
+        "--cores",
+        "2",
+        "--rerun-incomplete",
+        *args,
+    ]
     if overlay:
         cmd += ["--configfile", str(workdir / overlay)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
@@ -50,17 +61,27 @@ def workflow(tmp_path_factory, smollm2_dir):
     rows.append(verl_row(6, "Anything", "x", source="mystery__source"))
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     (work / "data").mkdir()
     pq.write_table(pa.Table.from_pylist(rows), work / "data/tiny.parquet")
     config = {
         "results_dir": "results",
         "datasets": {"tiny": "data/tiny.parquet"},
-        "models": {name: {"path": str(smollm2_dir), "engine": engine, "dtype": "float32", "max_model_len": 512,
-                          "gpus_per_job": 0, "gpu_memory_utilization": 0.2, "enforce_eager": True}
-                   for name, engine in (("smol", "offline"), ("smolsrv", "server"))},   # managed vllm server
+        "models": {
+            name: {
+                "path": str(smollm2_dir),
+                "engine": engine,
+                "dtype": "float32",
+                "max_model_len": 512,
+                "gpus_per_job": 0,
+                "gpu_memory_utilization": 0.2,
+                "enforce_eager": True,
+            }
+            for name, engine in (("smol", "offline"), ("smolsrv", "server"))
+        },  # managed vllm server
         "sampling": {"n": 2, "temperature": 0.8, "max_new_tokens": 12, "seed": 7},
         "prompts": {"max_prompt_length": 256, "truncation": "left"},
-        "batching": {"batch_size": 3, "batches_per_job": 3},      # 7 rows -> 3 batches -> 1 shard per model
+        "batching": {"batch_size": 3, "batches_per_job": 3},  # 7 rows -> 3 batches -> 1 shard per model
         "reward": {"workers": 1, "timeout": 20},
         "filter": {"low": {"model": "smolsrv", "threshold": 0.0}, "high": {"model": "smol", "threshold": 0.9}},
     }
@@ -80,11 +101,14 @@ def test_dry_run_prints_batch_counts(workflow):
 
 
 def test_every_output_exists_and_is_consistent(workflow, smollm2_dir):
-    work, first = workflow
+    work, _ = workflow
     results = work / "results/tiny"
     gens = sorted((results / "smol/generations").glob("*.parquet"))
-    assert [g.name for g in gens] == ["batch_s00000_p000.parquet", "batch_s00000_p001.parquet",
-                                      "batch_s00000_p002.parquet"]
+    assert [g.name for g in gens] == [
+        "batch_s00000_p000.parquet",
+        "batch_s00000_p001.parquet",
+        "batch_s00000_p002.parquet",
+    ]
     rewards = pl.concat([pl.read_parquet(p) for p in sorted((results / "smol/rewards").glob("*.parquet"))])
     assert rewards.height == 7 * 2
     assert set(rewards["outcome"]) <= {"correct", "wrong", "no_answer", "truncated", "unknown_source"}
@@ -96,8 +120,9 @@ def test_every_output_exists_and_is_consistent(workflow, smollm2_dir):
     assert set(idx) == {f"math__toy_{i}" for i in range(5)} | {"table__hitab_5", "mystery__source_6"}
     assert json.loads((results / "smolsrv/idx_to_passrate.json").read_text()).keys() == idx.keys()
     annotated = pl.read_parquet(results / "annotated.parquet")
-    assert {"smol_pass_rate", "smolsrv_pass_rate", "low_pass_rate", "high_pass_rate", "prompt",
-            "extra_info"} <= set(annotated.columns)
+    assert {"smol_pass_rate", "smolsrv_pass_rate", "low_pass_rate", "high_pass_rate", "prompt", "extra_info"} <= set(
+        annotated.columns
+    )
     assert annotated["low_pass_rate"].to_list() == annotated["smolsrv_pass_rate"].to_list()
     summary = json.loads((results / "filter_summary.json").read_text())
     filtered = pl.read_parquet(results / "filtered.parquet")
@@ -105,8 +130,8 @@ def test_every_output_exists_and_is_consistent(workflow, smollm2_dir):
     assert summary["provenance"]["models"]["smol"]["model"]["path"] == str(smollm2_dir)
     for model in ("smol", "smolsrv"):
         log = "".join(p.read_text() for p in (work / "logs/generate/tiny" / model).rglob("*.log"))
-        assert log.count("model loads: 1") == 1                          # one load for the shard's 3 batches
-    assert (results / "report/pair_heatmap.png").stat().st_size > 0     # two models: low-vs-high matrix
+        assert log.count("model loads: 1") == 1  # one load for the shard's 3 batches
+    assert (results / "report/pair_heatmap.png").stat().st_size > 0  # two models: low-vs-high matrix
     leftover = subprocess.run(["pgrep", "-f", "vllm.entrypoints.openai.api_server"], capture_output=True)
     assert leftover.returncode == 1, "a managed vLLM server outlived the workflow"
 
@@ -138,14 +163,17 @@ def test_deleting_one_batch_file_reruns_exactly_that_batch(workflow):
     assert counts.get("reward") == 1 and "generate" not in counts
     (work / "results/tiny/smol/generations/batch_s00000_p001.parquet").unlink()
     counts = job_counts(snakemake(work, "-n").stdout)
-    assert counts.get("generate") == 1 and counts.get("reward") == 3     # that model's shard and its batches
+    assert counts.get("generate") == 1 and counts.get("reward") == 3  # that model's shard and its batches
 
 
 def test_changing_a_threshold_reruns_only_the_filter(workflow):
     work, _ = workflow
-    (work / "thresholds.yaml").write_text(yaml.safe_dump(
-        {"filter": {"low": {"model": "smolsrv", "threshold": 0.1}, "high": {"model": "smol", "threshold": 0.9}}}))
-    assert snakemake(work).returncode == 0                                # restore the deleted generation
+    (work / "thresholds.yaml").write_text(
+        yaml.safe_dump(
+            {"filter": {"low": {"model": "smolsrv", "threshold": 0.1}, "high": {"model": "smol", "threshold": 0.9}}}
+        )
+    )
+    assert snakemake(work).returncode == 0  # restore the deleted generation
     res = snakemake(work, "-n", overlay="thresholds.yaml")
     counts = job_counts(res.stdout + res.stderr)
     assert "filter" in counts and not {"generate", "reward", "pass_rates", "annotate"} & set(counts)
@@ -166,23 +194,35 @@ def test_rulegraph_and_slurm_dry_run(workflow):
         assert f'label = "{rule}"' in graph.stdout
 
 
-ENGINE_ONLY = {"models": {"smol": {"engine": "server", "gpu_memory_utilization": 0.3, "enforce_eager": False,
-                                   "engine_args": {"max_num_seqs": 8}, "slurm": {"runtime": 999},
-                                   "server": {"max_in_flight": 2, "startup_timeout": 99}}}}
+ENGINE_ONLY = {
+    "models": {
+        "smol": {
+            "engine": "server",
+            "gpu_memory_utilization": 0.3,
+            "enforce_eager": False,
+            "engine_args": {"max_num_seqs": 8},
+            "slurm": {"runtime": 999},
+            "server": {"max_in_flight": 2, "startup_timeout": 99},
+        }
+    }
+}
 
 
-@pytest.mark.parametrize("overlay, planned", [
-    # engine, memory, parallelism, server and SLURM settings never regenerate (nor rescore)
-    (ENGINE_ONLY, {}),
-    ({"reward": {"workers": 2}}, {}),                                             # a speed knob
-    ({"sampling": {"temperature": 0.5}}, {"generate": 2, "reward": 6, "pass_rates": 2}),
-    ({"models": {"smol": {"chat_template_kwargs": {"x": 1}}}}, {"generate": 1, "reward": 3, "pass_rates": 1}),
-    ({"reward": {"timeout": 25}}, {"reward": 6, "pass_rates": 2}),
-    ({"reward": {"code": {"memory_mb": 512}}}, {"reward": 6, "reference_check": 1, "pass_rates": 2}),
-    ({"reward": {"exclude_infra_errors": True}}, {"pass_rates": 2}),
-    ({"filter": {"key_by": "position"}}, {"row_index": 1, "reference_check": 1, "pass_rates": 2}),
-    ({"filter": {"high": {"model": "smol", "threshold": 0.5}}}, {"filter": 1, "report_dataset": 1}),
-])
+@pytest.mark.parametrize(
+    "overlay, planned",
+    [
+        # engine, memory, parallelism, server and SLURM settings never regenerate (nor rescore)
+        (ENGINE_ONLY, {}),
+        ({"reward": {"workers": 2}}, {}),  # a speed knob
+        ({"sampling": {"temperature": 0.5}}, {"generate": 2, "reward": 6, "pass_rates": 2}),
+        ({"models": {"smol": {"chat_template_kwargs": {"x": 1}}}}, {"generate": 1, "reward": 3, "pass_rates": 1}),
+        ({"reward": {"timeout": 25}}, {"reward": 6, "pass_rates": 2}),
+        ({"reward": {"code": {"memory_mb": 512}}}, {"reward": 6, "reference_check": 1, "pass_rates": 2}),
+        ({"reward": {"exclude_infra_errors": True}}, {"pass_rates": 2}),
+        ({"filter": {"key_by": "position"}}, {"row_index": 1, "reference_check": 1, "pass_rates": 2}),
+        ({"filter": {"high": {"model": "smol", "threshold": 0.5}}}, {"filter": 1, "report_dataset": 1}),
+    ],
+)
 def test_each_setting_reruns_exactly_the_stages_it_changes(workflow, overlay, planned):
     """Dry runs on the finished run: the jobs a changed setting plans (and so, by omission, those it does not)."""
     work, _ = workflow
@@ -191,7 +231,6 @@ def test_each_setting_reruns_exactly_the_stages_it_changes(workflow, overlay, pl
     assert res.returncode == 0, res.stderr[-3000:]
     counts = job_counts(res.stdout)
     counts.pop("all", None)
-    if "pass_rates" in planned:                             # new pass rates: everything after them
-        planned = {"annotate": 1, "filter": 1, "report_dataset": 1, "report_combined": planned["pass_rates"],
-                   **planned}
+    if "pass_rates" in planned:  # new pass rates: everything after them
+        planned = {"annotate": 1, "filter": 1, "report_dataset": 1, "report_combined": planned["pass_rates"], **planned}
     assert counts == planned

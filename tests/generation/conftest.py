@@ -15,10 +15,16 @@ from .gen_fakes import FakeEngine, WordTokenizer
 @pytest.fixture
 def cfgs():
     """(model, sampling, prompts) settings of a small CPU run."""
-    model = config.section("model", {"path": "fake-model", "gpus_per_job": 0, "gpu_memory_utilization": 0.3,
-                                     "enforce_eager": True,
-                                     "server": {"max_in_flight": 4, "request_timeout": 30, "max_retries": 2,
-                                                "startup_timeout": 60}})
+    model = config.section(
+        "model",
+        {
+            "path": "fake-model",
+            "gpus_per_job": 0,
+            "gpu_memory_utilization": 0.3,
+            "enforce_eager": True,
+            "server": {"max_in_flight": 4, "request_timeout": 30, "max_retries": 2, "startup_timeout": 60},
+        },
+    )
     sampling = config.section("sampling", {"n": 2, "max_new_tokens": 16, "seed": 7})
     return model, sampling, config.section("prompts")
 

@@ -33,16 +33,25 @@ class FakeEngine:
             if self.batches_seen == self.die_after:
                 raise KeyboardInterrupt("job killed")
             self.batches_seen += 1
-            yield b, [[Sample(f"len={len(r.token_ids)} seed={r.seeds[j]} j={j}", 2 + j, "stop") for j in range(self.n)]
-                      for r in requests]
+            yield (
+                b,
+                [
+                    [Sample(f"len={len(r.token_ids)} seed={r.seeds[j]} j={j}", 2 + j, "stop") for j in range(self.n)]
+                    for r in requests
+                ],
+            )
 
 
 def write_dataset(path, n_rows, words=3, with_ids=True):
-    rows = [{"data_source": "math__demo",
-             "prompt": [{"role": "user", "content": " ".join(["w"] * words) + f" q{i}"}],
-             "apply_chat_template": True,
-             "reward_model": {"style": "rule", "ground_truth": str(i)},
-             "extra_info": {"split": "train", "index": 1000 + i} if with_ids else {"split": "train"}}
-            for i in range(n_rows)]
+    rows = [
+        {
+            "data_source": "math__demo",
+            "prompt": [{"role": "user", "content": " ".join(["w"] * words) + f" q{i}"}],
+            "apply_chat_template": True,
+            "reward_model": {"style": "rule", "ground_truth": str(i)},
+            "extra_info": {"split": "train", "index": 1000 + i} if with_ids else {"split": "train"},
+        }
+        for i in range(n_rows)
+    ]
     pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=4)
     return str(path)

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from difficulty_filter.generation import run_shard
-from difficulty_filter.generation.managed_server import managed_server, server_command, free_port
+from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
 from difficulty_filter.generation.records import FINISH_REASONS
 
 from .gen_fakes import write_dataset
@@ -26,8 +26,13 @@ pytest.importorskip("vllm")
 def cpu_cfgs(smollm2_dir, cfgs):
     """The SmolLM2 folder comes from tests/conftest.py (DF_TEST_MODEL_DIR, else the demo folder)."""
     model, sampling, prompts = cfgs
-    model = replace(model, path=str(smollm2_dir), dtype="float32", max_model_len=512,
-                    server=replace(model.server, startup_timeout=600))   # a busy 2-core machine needs > 60 s
+    model = replace(
+        model,
+        path=str(smollm2_dir),
+        dtype="float32",
+        max_model_len=512,
+        server=replace(model.server, startup_timeout=600),
+    )  # a busy 2-core machine needs > 60 s
     return model, replace(sampling, n=2, max_new_tokens=8), prompts
 
 
@@ -74,8 +79,7 @@ def test_managed_server_one_load_no_orphans(tmp_path, cpu_cfgs, caplog):
 def test_external_server(tmp_path, cpu_cfgs):
     model, sampling, prompts = cpu_cfgs
     port = free_port()
-    with managed_server(model, sampling.seed, command=server_command(model, port, sampling.seed),
-                        port=port) as server:
+    with managed_server(model, sampling.seed, command=server_command(model, port, sampling.seed), port=port) as server:
         external = replace(model, engine="server", server=replace(model.server, urls=(server.url + "/v1",)))
         stats, _ = run(tmp_path, external, sampling, prompts)
     assert stats["model_loads"] == 0 and stats["prompts"] == 6

@@ -1,3 +1,4 @@
+import itertools
 import multiprocessing
 import os
 import threading
@@ -24,8 +25,10 @@ def test_nested_holders_get_distinct_devices_and_env_is_restored(tmp_path):
 
 
 def test_multi_gpu_job_takes_disjoint_sets(tmp_path):
-    with gpu_slots(tmp_path, 2, devices=["0", "1", "2", "3"]) as a, \
-            gpu_slots(tmp_path, 2, devices=["0", "1", "2", "3"]) as b:
+    with (
+        gpu_slots(tmp_path, 2, devices=["0", "1", "2", "3"]) as a,
+        gpu_slots(tmp_path, 2, devices=["0", "1", "2", "3"]) as b,
+    ):
         assert len(a) == len(b) == 2 and not set(a) & set(b)
 
 
@@ -66,7 +69,7 @@ def test_concurrent_processes_never_share_a_device(tmp_path):
     assert len(spans) == 6 and all(dev == env for dev, _, _, env in spans)
     for dev in ("0", "1"):
         mine = sorted((float(s), float(e)) for d, s, e, _ in spans if d == dev)
-        assert all(prev_end <= start for (_, prev_end), (start, _) in zip(mine, mine[1:]))
+        assert all(prev_end <= start for (_, prev_end), (start, _) in itertools.pairwise(mine))
 
 
 def test_cpu_jobs_and_missing_devices(tmp_path):

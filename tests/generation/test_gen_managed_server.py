@@ -12,7 +12,7 @@ import pytest
 from difficulty_filter import config
 from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
 
-FAKE = textwrap.dedent('''
+FAKE = textwrap.dedent("""
     import http.server, os, signal, subprocess, sys, time
     port, pidfile, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # an 'engine worker'
@@ -28,7 +28,7 @@ FAKE = textwrap.dedent('''
             self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
         def log_message(self, *a): pass
     http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
-''')
+""")
 
 RAW = {"path": "m", "server": {"startup_timeout": 20}}
 CFG = config.section("model", RAW)
@@ -101,8 +101,9 @@ def test_crash_during_startup_is_reported(tmp_path):
 def test_startup_timeout(tmp_path):
     cmd, port = fake(tmp_path, "slow")
     with pytest.raises(TimeoutError, match="startup_timeout"):
-        with managed_server(config.section("model", {"path": "m", "server": {"startup_timeout": 2}}), 0,
-                            command=cmd, port=port):
+        with managed_server(
+            config.section("model", {"path": "m", "server": {"startup_timeout": 2}}), 0, command=cmd, port=port
+        ):
             pass
     assert all_gone(tmp_path)
 
@@ -110,14 +111,16 @@ def test_startup_timeout(tmp_path):
 def test_sigterm_to_the_job_stops_the_server(tmp_path):
     cmd, port = fake(tmp_path)
     job = tmp_path / "job.py"
-    job.write_text(textwrap.dedent(f'''
+    job.write_text(
+        textwrap.dedent(f"""
         import sys, time
         from difficulty_filter import config
         from difficulty_filter.generation.managed_server import managed_server
         with managed_server(config.section("model", {RAW!r}), 0, command={cmd!r}, port={port}):
             print("ready", flush=True)
             time.sleep(600)
-    '''))
+    """)
+    )
     proc = subprocess.Popen([sys.executable, str(job)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
     proc.send_signal(signal.SIGTERM)
@@ -127,18 +130,44 @@ def test_sigterm_to_the_job_stops_the_server(tmp_path):
 
 
 def test_server_command_maps_config():
-    cfg = config.section("model", {
-        "path": "/m", "engine": "server", "dtype": "float32", "tensor_parallel_size": 2, "data_parallel_size": 4,
-        "gpu_memory_utilization": 0.8, "max_model_len": 4096, "enable_expert_parallel": True,
-        "enforce_eager": False, "trust_remote_code": True, "tokenizer": None, "revision": "abc",
-        "engine_args": {"max_num_seqs": 64, "enable_prefix_caching": False, "limit_mm_per_prompt": {"image": 0}}})
+    cfg = config.section(
+        "model",
+        {
+            "path": "/m",
+            "engine": "server",
+            "dtype": "float32",
+            "tensor_parallel_size": 2,
+            "data_parallel_size": 4,
+            "gpu_memory_utilization": 0.8,
+            "max_model_len": 4096,
+            "enable_expert_parallel": True,
+            "enforce_eager": False,
+            "trust_remote_code": True,
+            "tokenizer": None,
+            "revision": "abc",
+            "engine_args": {"max_num_seqs": 64, "enable_prefix_caching": False, "limit_mm_per_prompt": {"image": 0}},
+        },
+    )
     cmd = server_command(cfg, 1234, seed=5)
     joined = " ".join(cmd)
     assert cmd[1:3] == ["-m", "vllm.entrypoints.openai.api_server"]
-    for part in ("--model /m", "--host 127.0.0.1", "--port 1234", "--seed 5", "--dtype float32",
-                 "--tensor-parallel-size 2", "--data-parallel-size 4", "--gpu-memory-utilization 0.8",
-                 "--max-model-len 4096", "--revision abc", "--enable-expert-parallel", "--trust-remote-code",
-                 "--max-num-seqs 64", "--no-enable-prefix-caching", '--limit-mm-per-prompt {"image": 0}',
-                 "--generation-config vllm"):
+    for part in (
+        "--model /m",
+        "--host 127.0.0.1",
+        "--port 1234",
+        "--seed 5",
+        "--dtype float32",
+        "--tensor-parallel-size 2",
+        "--data-parallel-size 4",
+        "--gpu-memory-utilization 0.8",
+        "--max-model-len 4096",
+        "--revision abc",
+        "--enable-expert-parallel",
+        "--trust-remote-code",
+        "--max-num-seqs 64",
+        "--no-enable-prefix-caching",
+        '--limit-mm-per-prompt {"image": 0}',
+        "--generation-config vllm",
+    ):
         assert part in joined
     assert "--enforce-eager" not in cmd and "--tokenizer" not in cmd

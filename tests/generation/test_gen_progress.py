@@ -23,11 +23,16 @@ def test_progress_counts_the_work_of_this_job(tmp_path, cfgs, fake_engine):
     with pytest.raises(KeyboardInterrupt), Progress(record_path, interval=3600) as progress:
         run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"), progress=progress)
     killed = json.loads(record_path.read_text())
-    assert (killed["state"], killed["phase"], killed["prompts"], killed["prompts_total"]) == (FAILED, "generating", 3, 6)
+    assert (killed["state"], killed["phase"], killed["prompts"], killed["prompts_total"]) == (
+        FAILED,
+        "generating",
+        3,
+        6,
+    )
     for _, _, path in parts:
         if os.path.exists(path):
             os.unlink(path)
-    with Progress(record_path, interval=3600) as progress:       # the rerun reuses the first batch
+    with Progress(record_path, interval=3600) as progress:  # the rerun reuses the first batch
         run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"), progress=progress)
     record = json.loads(record_path.read_text())
     assert (record["state"], record["prompts"], record["prompts_total"], record["responses_total"]) == (DONE, 3, 3, 6)

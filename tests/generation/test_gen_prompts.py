@@ -35,9 +35,11 @@ def test_context_limit_truncates_without_too_long_flag():
 
 
 def limit(max_model_len, max_new_tokens):
-    return prompt_limit(config.section("model", {"path": "m", "max_model_len": max_model_len}),
-                        config.section("sampling", {"max_new_tokens": max_new_tokens}),
-                        config.section("prompts", {"max_prompt_length": 4096}))
+    return prompt_limit(
+        config.section("model", {"path": "m", "max_model_len": max_model_len}),
+        config.section("sampling", {"max_new_tokens": max_new_tokens}),
+        config.section("prompts", {"max_prompt_length": 4096}),
+    )
 
 
 def test_prompt_limit_leaves_room_for_new_tokens():
@@ -49,5 +51,7 @@ def test_prompt_limit_leaves_room_for_new_tokens():
 
 def test_template_passes_chat_template_kwargs():
     msgs = [{"role": "user", "content": "hi there"}]
-    assert len(template_ids(WordTokenizer(), msgs, {"enable_thinking": True})) == \
-        len(template_ids(WordTokenizer(), msgs, {})) + 1
+    assert (
+        len(template_ids(WordTokenizer(), msgs, {"enable_thinking": True}))
+        == len(template_ids(WordTokenizer(), msgs, {})) + 1
+    )

@@ -5,8 +5,10 @@ from difficulty_filter.generation.records import SCHEMA, write_batch
 from difficulty_filter.generation.resume_cache import ResumeCache, batch_key
 
 SETTINGS = {"model": {"path": "m"}, "sampling": {"n": 4, "seed": 0}, "prompts": {"max_prompt_length": 10}}
-ROWS = [Row(0, "math__x", [{"role": "user", "content": "1+1"}]),
-        Row(1, "math__x", [{"role": "user", "content": "2+2"}])]
+ROWS = [
+    Row(0, "math__x", [{"role": "user", "content": "1+1"}]),
+    Row(1, "math__x", [{"role": "user", "content": "2+2"}]),
+]
 
 
 def test_key_is_stable_and_sensitive():

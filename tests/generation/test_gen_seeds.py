@@ -6,7 +6,7 @@ from difficulty_filter.generation.seeds import SEED_BITS, prompt_seeds, sample_s
 def test_seeds_are_stable_and_fit_a_signed_64_bit_integer():
     assert sample_seed(0, 12, 3) == sample_seed(0, 12, 3)
     assert prompt_seeds(0, 12, 4) == tuple(sample_seed(0, 12, j) for j in range(4))
-    assert all(0 <= s < 2 ** SEED_BITS for s in prompt_seeds(7, 10 ** 9, 64))
+    assert all(0 <= s < 2**SEED_BITS for s in prompt_seeds(7, 10**9, 64))
 
 
 def test_neighbouring_rows_do_not_share_random_streams():

@@ -54,9 +54,15 @@ class FakeServer:
                         return self._send(400, {"error": {"message": "This model's maximum context length is 64"}})
                     if body["top_k"] == -99:
                         return self._send(400, {"error": {"message": "top_k must be -1 or positive"}})
-                    choices = [{"index": j, "text": f"p{len(body['prompt'])} s{body['seed']} j{j}",
-                                "finish_reason": "stop", **({"token_ids": [1] * (j + 1)} if fake.token_ids else {})}
-                               for j in reversed(range(body["n"]))]
+                    choices = [
+                        {
+                            "index": j,
+                            "text": f"p{len(body['prompt'])} s{body['seed']} j{j}",
+                            "finish_reason": "stop",
+                            **({"token_ids": [1] * (j + 1)} if fake.token_ids else {}),
+                        }
+                        for j in reversed(range(body["n"]))
+                    ]
                     self._send(200, {"choices": choices})
                 finally:
                     with fake.lock:
@@ -85,15 +91,24 @@ def server():
 
 
 def client(urls, alive=None, **cfg):
-    server = config.section("model", {"path": "m", "server": {"max_in_flight": 4, "request_timeout": 10,
-                                                              "max_retries": 3, **cfg}}).server
-    return ServerClient(urls, server, SAMPLING, count_tokens=lambda t: len(t.split()), alive=alive,
-                        backoff_seconds=0.01, max_backoff_seconds=0.05)
+    server = config.section(
+        "model", {"path": "m", "server": {"max_in_flight": 4, "request_timeout": 10, "max_retries": 3, **cfg}}
+    ).server
+    return ServerClient(
+        urls,
+        server,
+        SAMPLING,
+        count_tokens=lambda t: len(t.split()),
+        alive=alive,
+        backoff_seconds=0.01,
+        max_backoff_seconds=0.05,
+    )
 
 
 def test_base_url_forms():
-    assert {base_url(u) for u in ("http://h:8000", "http://h:8000/", "http://h:8000/v1", "http://h:8000/v1/")} \
-        == {"http://h:8000"}
+    assert {base_url(u) for u in ("http://h:8000", "http://h:8000/", "http://h:8000/v1", "http://h:8000/v1/")} == {
+        "http://h:8000"
+    }
 
 
 def test_generate_sends_one_seeded_request_per_sample(server):

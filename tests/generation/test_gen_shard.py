@@ -74,8 +74,9 @@ def test_changed_sampling_does_not_reuse(tmp_path, cfgs, fake_engine):
     parts = parts_for(tmp_path / "gen", [(0, 3)])
     run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
     model, sampling, prompts = cfgs
-    stats = run_shard(data, parts, model, replace(sampling, temperature=0.5), prompts,
-                      cache_dir=str(tmp_path / "cache"))
+    stats = run_shard(
+        data, parts, model, replace(sampling, temperature=0.5), prompts, cache_dir=str(tmp_path / "cache")
+    )
     assert stats["reused_batches"] == 0 and stats["model_loads"] == 1
 
 
@@ -93,11 +94,16 @@ def test_only_placeholders_loads_nothing(tmp_path, cfgs, fake_engine):
 
 def test_truncation_error_names_file_row_field_before_loading(tmp_path, cfgs, fake_engine):
     data = write_dataset(tmp_path / "d.parquet", 4, words=50)
-    model, sampling, prompts = cfgs
+    model, sampling, _ = cfgs
     with pytest.raises(DatasetError) as err:
-        run_shard(data, parts_for(tmp_path / "gen", [(0, 4)]), model, sampling,
-                  config.section("prompts", {"max_prompt_length": 20, "truncation": "error"}),
-                  cache_dir=str(tmp_path / "c"))
+        run_shard(
+            data,
+            parts_for(tmp_path / "gen", [(0, 4)]),
+            model,
+            sampling,
+            config.section("prompts", {"max_prompt_length": 20, "truncation": "error"}),
+            cache_dir=str(tmp_path / "c"),
+        )
     assert str(data) in str(err.value) and "row 0" in str(err.value) and "'prompt'" in str(err.value)
     assert fake_engine["loads"] == 0
 
@@ -106,8 +112,14 @@ def test_left_truncation_flags_rows(tmp_path, cfgs, fake_engine):
     data = write_dataset(tmp_path / "d.parquet", 2, words=50)
     model, sampling, _ = cfgs
     parts = parts_for(tmp_path / "gen", [(0, 2)])
-    run_shard(data, parts, model, sampling, config.section("prompts", {"max_prompt_length": 20}),
-              cache_dir=str(tmp_path / "c"))
+    run_shard(
+        data,
+        parts,
+        model,
+        sampling,
+        config.section("prompts", {"max_prompt_length": 20}),
+        cache_dir=str(tmp_path / "c"),
+    )
     row = pq.read_table(parts[0][2]).to_pylist()[0]
     assert row["too_long"] and row["prompt_truncated"] and row["prompt_tokens"] > 20
     assert row["response"].startswith("len=20 ")

@@ -33,23 +33,30 @@ def _write(tmp_path, rows, name="d.parquet"):
     return path
 
 
-@pytest.mark.parametrize("extra_info, expected", [
-    ({"index": 17, "idx": "x", "id": "y"}, "17"),             # index first (the original map's order)
-    ({"index": None, "idx": "web-3", "id": None}, "web-3"),   # WebInstruct
-    ({"id": "zebra_12"}, "zebra_12"),                         # puzzles
-    ({"split": "train"}, None),                               # no id: the index names the row
-    (None, None),                                             # FinQA rows have no extra_info at all
-])
+@pytest.mark.parametrize(
+    "extra_info, expected",
+    [
+        ({"index": 17, "idx": "x", "id": "y"}, "17"),  # index first (the original map's order)
+        ({"index": None, "idx": "web-3", "id": None}, "web-3"),  # WebInstruct
+        ({"id": "zebra_12"}, "zebra_12"),  # puzzles
+        ({"split": "train"}, None),  # no id: the index names the row
+        (None, None),  # FinQA rows have no extra_info at all
+    ],
+)
 def test_row_id_lookup_order(extra_info, expected):
     assert row_id(extra_info, 5, "id") == expected
     assert row_id(extra_info, 5, "position") == "5"
 
 
 def test_index_of_a_good_dataset(tmp_path):
-    rows = [verl_row(10), verl_row(11, source="table__hitab"), verl_row(12, source="mystery__x"),
-            _with(_truth(json.dumps(ZEBRA), "logic__zebra_puzzle_dataset"), extra_info={"index": 13}),
-            _truth(json.dumps({"inputs": ["1\n"], "outputs": ["1\n"]}), "codegen__taco")
-            | {"extra_info": {"index": 14, "reference": "print(input())"}}]
+    rows = [
+        verl_row(10),
+        verl_row(11, source="table__hitab"),
+        verl_row(12, source="mystery__x"),
+        _with(_truth(json.dumps(ZEBRA), "logic__zebra_puzzle_dataset"), extra_info={"index": 13}),
+        _truth(json.dumps({"inputs": ["1\n"], "outputs": ["1\n"]}), "codegen__taco")
+        | {"extra_info": {"index": 14, "reference": "print(input())"}},
+    ]
     path = _write(tmp_path, rows)
     out = tmp_path / "index.parquet"
     summary = write_index(path, out, "id", REWARD)
@@ -58,7 +65,7 @@ def test_index_of_a_good_dataset(tmp_path):
     assert index["domain"].to_list() == ["math", "table", "mystery", "logic", "codegen"]
     assert index["verifier"].to_list() == ["math", "table", "unknown", "zebra", "codegen"]
     assert index["has_reference"].to_list() == [False, False, False, False, True]
-    assert summary["unknown_sources"] == 1 and summary["rows"] == 5     # counted, not refused
+    assert summary["unknown_sources"] == 1 and summary["rows"] == 5  # counted, not refused
 
 
 def test_key_by_position_allows_repeated_ids(tmp_path):
@@ -72,26 +79,66 @@ BAD_ROWS = {
     "missing id": ([_with(verl_row(0), extra_info={"split": "train"})], 0, "extra_info", "no row id"),
     "prompt not a list": ([_with(verl_row(0), prompt="just text")], 0, "prompt", "not a JSON message list"),
     "empty prompt": ([_with(verl_row(0), prompt=[])], 0, "prompt", "non-empty list"),
-    "message without content": ([_with(verl_row(0), prompt=[{"role": "user", "content": None}])], 0,
-                                r"prompt\[0\].content", "expected a string"),
-    "NUL byte in prompt": ([_with(verl_row(0), prompt=[{"role": "user", "content": "a\x00b"}])], 0,
-                           r"prompt\[0\].content", "NUL byte"),
-    "apply_chat_template false": ([_with(verl_row(0), apply_chat_template=False)], 0, "apply_chat_template",
-                                  "only chat prompts"),
-    "ground truth missing": ([_with(verl_row(0), reward_model={"style": "rule"})], 0,
-                             "reward_model.ground_truth", "missing"),
-    "ground truth null": ([_with(verl_row(0), reward_model={"style": "rule", "ground_truth": None})], 0,
-                          "reward_model.ground_truth", "is null"),
-    "codegen truth not JSON": ([verl_row(0), _truth("print(1)", "codegen__taco")], 1,
-                               "reward_model.ground_truth", "codegen"),
-    "zebra truth not a table": ([verl_row(0), _truth("[1, 2]", "logic__zebra_puzzle_dataset")], 1,
-                                "reward_model.ground_truth", "zebra"),
-    "ordering truth not a list": ([verl_row(0), _truth("{}", "logic__ordering_puzzle_dataset")], 1,
-                                  "reward_model.ground_truth", "ordering"),
-    "ARC truth not a grid": ([verl_row(0), _truth("[[1, 'x']]", "simulation__arcagi")], 1,
-                             "reward_model.ground_truth", "arc_grid"),
-    "multiple choice truth not a letter": ([verl_row(0), _truth("maybe", "stem__gpqa")], 1,
-                                           "reward_model.ground_truth", "multiple_choice"),
+    "message without content": (
+        [_with(verl_row(0), prompt=[{"role": "user", "content": None}])],
+        0,
+        r"prompt\[0\].content",
+        "expected a string",
+    ),
+    "NUL byte in prompt": (
+        [_with(verl_row(0), prompt=[{"role": "user", "content": "a\x00b"}])],
+        0,
+        r"prompt\[0\].content",
+        "NUL byte",
+    ),
+    "apply_chat_template false": (
+        [_with(verl_row(0), apply_chat_template=False)],
+        0,
+        "apply_chat_template",
+        "only chat prompts",
+    ),
+    "ground truth missing": (
+        [_with(verl_row(0), reward_model={"style": "rule"})],
+        0,
+        "reward_model.ground_truth",
+        "missing",
+    ),
+    "ground truth null": (
+        [_with(verl_row(0), reward_model={"style": "rule", "ground_truth": None})],
+        0,
+        "reward_model.ground_truth",
+        "is null",
+    ),
+    "codegen truth not JSON": (
+        [verl_row(0), _truth("print(1)", "codegen__taco")],
+        1,
+        "reward_model.ground_truth",
+        "codegen",
+    ),
+    "zebra truth not a table": (
+        [verl_row(0), _truth("[1, 2]", "logic__zebra_puzzle_dataset")],
+        1,
+        "reward_model.ground_truth",
+        "zebra",
+    ),
+    "ordering truth not a list": (
+        [verl_row(0), _truth("{}", "logic__ordering_puzzle_dataset")],
+        1,
+        "reward_model.ground_truth",
+        "ordering",
+    ),
+    "ARC truth not a grid": (
+        [verl_row(0), _truth("[[1, 'x']]", "simulation__arcagi")],
+        1,
+        "reward_model.ground_truth",
+        "arc_grid",
+    ),
+    "multiple choice truth not a letter": (
+        [verl_row(0), _truth("maybe", "stem__gpqa")],
+        1,
+        "reward_model.ground_truth",
+        "multiple_choice",
+    ),
     "empty data_source": ([_with(verl_row(0), data_source="")], 0, "data_source", "non-empty string"),
 }
 
@@ -103,22 +150,31 @@ def test_bad_rows_are_refused_with_file_row_and_field(tmp_path, kind):
     out = tmp_path / "index.parquet"
     with pytest.raises(DatasetError, match=rf"d.parquet, row {bad_row}, field '{field}': .*{words}"):
         write_index(path, out, "id", REWARD)
-    assert list(tmp_path.iterdir()) == [path]       # nothing half-written
+    assert list(tmp_path.iterdir()) == [path]  # nothing half-written
 
 
 def test_non_utf8_bytes_are_named(tmp_path):
-    table = pa.table({"prompt": [[{"role": "user", "content": "hi"}]], "data_source": ["math__x"],
-                      "reward_model": [{"ground_truth": b"\xff\xfe"}], "extra_info": [{"index": 0}]})
+    table = pa.table(
+        {
+            "prompt": [[{"role": "user", "content": "hi"}]],
+            "data_source": ["math__x"],
+            "reward_model": [{"ground_truth": b"\xff\xfe"}],
+            "extra_info": [{"index": 0}],
+        }
+    )
     path = tmp_path / "d.parquet"
     pq.write_table(table, path)
     with pytest.raises(DatasetError, match="row 0, field 'reward_model.ground_truth': not valid UTF-8"):
         build_index(path, "id", REWARD)
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"not parquet at all", "not a readable Parquet file"),
-    (None, "not a readable Parquet file"),          # truncated: the first half of a real file
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"not parquet at all", "not a readable Parquet file"),
+        (None, "not a readable Parquet file"),  # truncated: the first half of a real file
+    ],
+)
 def test_unreadable_files_are_named(tmp_path, write_dataset, content, words):
     bad = tmp_path / "bad.parquet"
     if content is None:

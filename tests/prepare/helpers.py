@@ -9,9 +9,11 @@ import polars as pl
 
 #: One token per whitespace-separated word; the template adds "<s> role :" per message, "<s> assistant :" at the end,
 #: and "/no_think" when called with think=False (a chat_template_kwargs stand-in).
-CHAT_TEMPLATE = ("{% for m in messages %}<s> {{ m['role'] }} : {{ m['content'] }} {% endfor %}"
-                 "{% if add_generation_prompt %}<s> assistant : {% endif %}"
-                 "{% if think is defined and not think %}/no_think{% endif %}")
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<s> {{ m['role'] }} : {{ m['content'] }} {% endfor %}"
+    "{% if add_generation_prompt %}<s> assistant : {% endif %}"
+    "{% if think is defined and not think %}/no_think{% endif %}"
+)
 
 
 def templated_tokens(words: int) -> int:
@@ -20,9 +22,15 @@ def templated_tokens(words: int) -> int:
 
 
 def row(data_source: str, content: str, ground_truth: str = "1", index: int = 0, **columns) -> dict:
-    return {"data_source": data_source, "prompt": [{"role": "user", "content": content}], "ability": "x",
-            "apply_chat_template": True, "reward_model": {"style": "rule", "ground_truth": ground_truth},
-            "extra_info": {"split": "train", "index": index}, **columns}
+    return {
+        "data_source": data_source,
+        "prompt": [{"role": "user", "content": content}],
+        "ability": "x",
+        "apply_chat_template": True,
+        "reward_model": {"style": "rule", "ground_truth": ground_truth},
+        "extra_info": {"split": "train", "index": index},
+        **columns,
+    }
 
 
 def rows(data_source: str, n: int, words: int = 3, start: int = 0, **columns) -> list[dict]:

@@ -19,7 +19,7 @@ def test_counts_the_chat_templated_prompt_with_the_generation_prompt(tokenizer_d
 
 
 def test_keeps_rows_up_to_the_limit_minus_the_tolerance(tokenizer_dir):
-    prompts = [user(4), user(5)]                       # 10 and 11 tokens
+    prompts = [user(4), user(5)]  # 10 and 11 tokens
     assert PromptLengthFilter(tokenizer_dir, 10).keep(prompts).tolist() == [True, False]
     assert PromptLengthFilter(tokenizer_dir, 11).keep(prompts).tolist() == [True, True]
     assert PromptLengthFilter(tokenizer_dir, 11, tolerance=1).keep(prompts).tolist() == [True, False]

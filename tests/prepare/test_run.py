@@ -23,17 +23,22 @@ def indices(path) -> list[int]:
 
 def test_quotas_use_post_filter_sizes_and_outputs_follow_the_original_names(tmp_path, tokenizer_dir):
     # a: 30 rows, 10 of them too long; b: 20 rows. Pre-filter sizes would split 20 as 12/8, post-filter as 10/10.
-    a = write(tmp_path / "in" / "math__a_30.parquet",
-              rows("math__a", 20, words=3) + rows("math__a", 10, words=50, start=20))
+    a = write(
+        tmp_path / "in" / "math__a_30.parquet", rows("math__a", 20, words=3) + rows("math__a", 10, words=50, start=20)
+    )
     b = write(tmp_path / "in" / "math__b_20.parquet", rows("math__b", 20, words=3))
     lengths = PromptLengthFilter(tokenizer_dir, 20)
     summary = prepare([a, b], settings(tmp_path, target_sample_size=20, length_filter=lengths, batch_rows=7))
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "math__a_30_sampled_10.parquet", "math__b_20_sampled_10.parquet", "math_summary.json"]
+        "math__a_30_sampled_10.parquet",
+        "math__b_20_sampled_10.parquet",
+        "math_summary.json",
+    ]
     assert json.loads((out / "math_summary.json").read_text()) == summary
-    assert [(f["rows_input"], f["rows_after_length_filter"], f["quota"], f["rows_sampled"]) for f in summary["files"]] \
-        == [(30, 20, 10, 10), (20, 20, 10, 10)]
+    assert [
+        (f["rows_input"], f["rows_after_length_filter"], f["quota"], f["rows_sampled"]) for f in summary["files"]
+    ] == [(30, 20, 10, 10), (20, 20, 10, 10)]
     assert summary["totals"] == {"rows_input": 50, "rows_after_length_filter": 40, "rows_sampled": 20, "shortfall": 0}
     picked = indices(out / "math__a_30_sampled_10.parquet")
     assert picked == sorted(picked) and max(picked) < 20 and len(set(picked)) == 10
@@ -43,8 +48,10 @@ def test_quotas_use_post_filter_sizes_and_outputs_follow_the_original_names(tmp_
 
 def test_same_seed_same_output_other_seed_other_sample(tmp_path):
     source = write(tmp_path / "math__a.parquet", rows("math__a", 50))
-    runs = [prepare([source], Settings("math", tmp_path / name, target_sample_size=10, seed=seed))
-            for name, seed in (("x", 1), ("y", 1), ("z", 2))]
+    runs = [
+        prepare([source], Settings("math", tmp_path / name, target_sample_size=10, seed=seed))
+        for name, seed in (("x", 1), ("y", 1), ("z", 2))
+    ]
     x, y, z = (indices(tmp_path / name / "math__a_sampled_10.parquet") for name in "xyz")
     assert x == y and x != z and runs[0] == runs[1]
 
@@ -63,13 +70,18 @@ def test_target_minus_one_takes_everything_and_a_short_target_takes_all_and_says
 def test_patches_reach_the_written_files(tmp_path):
     logic = write(tmp_path / "logic__zebra_puzzle_dataset_5.parquet", rows("zebra_puzzle_dataset", 5))
     prepare([logic], settings(tmp_path, "logic"))
-    assert set(pl.read_parquet(tmp_path / "out" / "logic__zebra_puzzle_dataset_5_sampled_5.parquet")["data_source"]) \
-        == {"logic__zebra_puzzle_dataset"}
-    code = write(tmp_path / "codegen__taco_2.parquet",
-                 [row("codegen__taco", "p", stdin_truth(12)), row("codegen__taco", "p", stdin_truth(2), index=1)])
+    assert set(
+        pl.read_parquet(tmp_path / "out" / "logic__zebra_puzzle_dataset_5_sampled_5.parquet")["data_source"]
+    ) == {"logic__zebra_puzzle_dataset"}
+    code = write(
+        tmp_path / "codegen__taco_2.parquet",
+        [row("codegen__taco", "p", stdin_truth(12)), row("codegen__taco", "p", stdin_truth(2), index=1)],
+    )
     summary = prepare([code], settings(tmp_path, "codegen"))
-    truths = [json.loads(r["ground_truth"]) for r in
-              pl.read_parquet(tmp_path / "out" / "codegen__taco_2_sampled_2.parquet")["reward_model"].to_list()]
+    truths = [
+        json.loads(r["ground_truth"])
+        for r in pl.read_parquet(tmp_path / "out" / "codegen__taco_2_sampled_2.parquet")["reward_model"].to_list()
+    ]
     assert [len(t["inputs"]) for t in truths] == [8, 2] and len(truths[0]["complete_inputs"]) == 12
     assert summary["files"][0]["patched_input_rows"] == {"prompt_cut": 0, "tests_trimmed": 1}
 
@@ -92,26 +104,44 @@ def annotated(tmp_path):
 def test_bucket_quotas_hit_the_target_mix_and_report_shortfalls(tmp_path):
     source = annotated(tmp_path)
     quotas = parse_quotas('{"Hard": 0.4, "Medium": 0.4, "Easy": 0.2}')
-    summary = prepare([source], settings(tmp_path, target_sample_size=10, bucket_quotas=quotas,
-                                         pass_rate_column="high_pass_rate"))
+    summary = prepare(
+        [source], settings(tmp_path, target_sample_size=10, bucket_quotas=quotas, pass_rate_column="high_pass_rate")
+    )
     report = summary["files"][0]["bucket_quotas"]
-    assert {k: (v["quota"], v["sampled"]) for k, v in report["buckets"].items()} == \
-        {"Hard": (4, 4), "Medium": (4, 4), "Easy": (2, 2)}
+    assert {k: (v["quota"], v["sampled"]) for k, v in report["buckets"].items()} == {
+        "Hard": (4, 4),
+        "Medium": (4, 4),
+        "Easy": (2, 2),
+    }
     assert report["rows_without_pass_rate"] == 5
     rates = pl.read_parquet(tmp_path / "out" / "math__a_sampled_10.parquet")["high_pass_rate"].to_list()
     assert sorted(rates) == [0.3] * 4 + [0.5] * 4 + [0.7] * 2
 
-    short = prepare([source], settings(tmp_path, target_sample_size=20, bucket_quotas=parse_quotas({"Easy": 1}),
-                                       pass_rate_column="high_pass_rate"))
-    assert short["files"][0]["bucket_quotas"]["buckets"]["Easy"] == \
-        {"available": 2, "quota": 20, "sampled": 2, "shortfall": 18}
+    short = prepare(
+        [source],
+        settings(
+            tmp_path, target_sample_size=20, bucket_quotas=parse_quotas({"Easy": 1}), pass_rate_column="high_pass_rate"
+        ),
+    )
+    assert short["files"][0]["bucket_quotas"]["buckets"]["Easy"] == {
+        "available": 2,
+        "quota": 20,
+        "sampled": 2,
+        "shortfall": 18,
+    }
     assert short["totals"]["shortfall"] == 18
 
 
-@pytest.mark.parametrize("quotas, problem", [
-    ('{"Hardish": 1}', "unknown bucket"), ('{"Hard": -1}', ">= 0"), ('{"Hard": 0}', "not all be 0"),
-    ("[1]", "JSON object"), ("{", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "quotas, problem",
+    [
+        ('{"Hardish": 1}', "unknown bucket"),
+        ('{"Hard": -1}', ">= 0"),
+        ('{"Hard": 0}', "not all be 0"),
+        ("[1]", "JSON object"),
+        ("{", "not valid JSON"),
+    ],
+)
 def test_bad_bucket_quotas_are_rejected(quotas, problem):
     with pytest.raises(PrepareError, match=problem):
         parse_quotas(quotas)
@@ -122,8 +152,10 @@ def test_pass_rate_outside_zero_one_names_the_row(tmp_path):
     data[2]["p"] = 1.5
     source = write(tmp_path / "math__a.parquet", data)
     with pytest.raises(DatasetError, match=r"math__a\.parquet, row 2, field 'p'"):
-        prepare([source], settings(tmp_path, target_sample_size=2, bucket_quotas=parse_quotas({"Hard": 1}),
-                                   pass_rate_column="p"))
+        prepare(
+            [source],
+            settings(tmp_path, target_sample_size=2, bucket_quotas=parse_quotas({"Hard": 1}), pass_rate_column="p"),
+        )
 
 
 def test_bad_inputs_name_the_file_row_and_field(tmp_path):

@@ -21,7 +21,7 @@ def test_apportion_always_adds_up_and_stays_within_one_of_the_exact_share():
 
 def test_apportion_gives_remainders_to_the_largest_fractions_then_the_earlier_weight():
     assert apportion(10, [1, 1, 1]) == [4, 3, 3]
-    assert apportion(10, [1, 2, 3]) == [2, 3, 5]        # exact 1.67/3.33/5 -> the 0.67 remainder wins
+    assert apportion(10, [1, 2, 3]) == [2, 3, 5]  # exact 1.67/3.33/5 -> the 0.67 remainder wins
     assert apportion(5, [0.4, 0.4, 0.2]) == [2, 2, 1]
     assert apportion(0, [3, 4]) == [0, 0]
 
@@ -32,7 +32,7 @@ def test_proportional_quotas_use_the_given_post_filter_sizes_and_add_up():
     assert proportional_quotas([20, 20], 20) == [10, 10]
     assert proportional_quotas([5, 7], -1) == [5, 7]
     assert proportional_quotas([0, 0], 10) == [0, 0]
-    quotas = proportional_quotas([3, 1], 40)            # more than available: shares exceed the sizes
+    quotas = proportional_quotas([3, 1], 40)  # more than available: shares exceed the sizes
     assert quotas == [30, 10] and sum(quotas) == 40
     with pytest.raises(ValueError):
         proportional_quotas([1], -2)

@@ -6,18 +6,34 @@ import json
 import polars as pl
 import pytest
 
-from .synthetic_results import write_dataset
 from difficulty_filter.config import section
 from difficulty_filter.report.analyze import analyze_combined, analyze_dataset, pair_of, publish
 
-DATASET_OUTPUTS = {"overview": "overview.html", "summary": "summary.json", "buckets": "buckets.tsv",
-                   "sampling": "sampling.tsv", "filter": "filter.tsv", "notes": "notes.tsv", "flagged": "flagged.tsv",
-                   "histogram": "pass_rate_hist.png", "lengths": "length_vs_pass_rate.png",
-                   "outcomes": "outcome_shares.png", "filter_effect": "filter_effect.png",
-                   "matrix": "pair_matrix.tsv", "heatmap": "pair_heatmap.png"}
-COMBINED_OUTPUTS = {"overview": "overview.html", "summary": "summary.json", "buckets": "buckets.tsv",
-                    "histogram": "pass_rate_hist.png", "bucket_shares": "bucket_shares.png",
-                    "mapping": "M_combined.json"}
+from .synthetic_results import write_dataset
+
+DATASET_OUTPUTS = {
+    "overview": "overview.html",
+    "summary": "summary.json",
+    "buckets": "buckets.tsv",
+    "sampling": "sampling.tsv",
+    "filter": "filter.tsv",
+    "notes": "notes.tsv",
+    "flagged": "flagged.tsv",
+    "histogram": "pass_rate_hist.png",
+    "lengths": "length_vs_pass_rate.png",
+    "outcomes": "outcome_shares.png",
+    "filter_effect": "filter_effect.png",
+    "matrix": "pair_matrix.tsv",
+    "heatmap": "pair_heatmap.png",
+}
+COMBINED_OUTPUTS = {
+    "overview": "overview.html",
+    "summary": "summary.json",
+    "buckets": "buckets.tsv",
+    "histogram": "pass_rate_hist.png",
+    "bucket_shares": "bucket_shares.png",
+    "mapping": "M_combined.json",
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +43,15 @@ def inputs(tmp_path_factory):
 
 
 def dataset_report(paths, pair=("small", "large")):
-    return analyze_dataset("demo", paths["pass_rates"], paths["annotated"], paths["filter_summary"],
-                           paths["reference_check"], pair, section("report", {"pass_at_k": [1, 4, 16, 32]}))
+    return analyze_dataset(
+        "demo",
+        paths["pass_rates"],
+        paths["annotated"],
+        paths["filter_summary"],
+        paths["reference_check"],
+        pair,
+        section("report", {"pass_at_k": [1, 4, 16, 32]}),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,15 +99,33 @@ def test_tsv_tables(published):
     assert {"suspect_label", "reference_failed", "no_answer"} <= set(notes["kind"])
     assert pl.read_csv(published / "pair_matrix.tsv", separator="\t").height == 7
     sampling = pl.read_csv(published / "sampling.tsv", separator="\t")
-    assert sampling.columns == ["model", "bucket", "prompts", "responses", "pass_rate", "wilson_low", "wilson_high",
-                                "pass@1", "pass@4", "pass@16", "maj@n", "majority_share"]
+    assert sampling.columns == [
+        "model",
+        "bucket",
+        "prompts",
+        "responses",
+        "pass_rate",
+        "wilson_low",
+        "wilson_high",
+        "pass@1",
+        "pass@4",
+        "pass@16",
+        "maj@n",
+        "majority_share",
+    ]
 
 
 def test_overview_and_log_show_the_tables(published):
     html = (published / "overview.html").read_text()
     log = (published / "log.txt").read_text()
-    for text in ("Difficulty report: demo", "Pass rates by domain", "Pass@k and majority vote by difficulty bucket",
-                 "Health notes", "Rows to check", "Provenance"):
+    for text in (
+        "Difficulty report: demo",
+        "Pass rates by domain",
+        "Pass@k and majority vote by difficulty bucket",
+        "Health notes",
+        "Rows to check",
+        "Provenance",
+    ):
         assert text in html and text in log
 
 
@@ -95,13 +136,16 @@ def test_pair_outputs_need_a_pair(inputs, tmp_path):
         publish(report, {"heatmap": tmp_path / "x.png"}, echo=io.StringIO())
 
 
-@pytest.mark.parametrize("filter_models, models, pair", [
-    ({"low": "a", "high": "b"}, ["a", "b", "c"], ("a", "b")),
-    ({"low": "a", "high": "a"}, ["a"], None),
-    ({"low": "a", "high": "a"}, ["a", "b"], ("a", "b")),
-    ({"low": None, "high": None}, ["x", "y"], ("x", "y")),
-    ({"low": "a", "high": None}, ["a", "b", "c"], None),
-])
+@pytest.mark.parametrize(
+    "filter_models, models, pair",
+    [
+        ({"low": "a", "high": "b"}, ["a", "b", "c"], ("a", "b")),
+        ({"low": "a", "high": "a"}, ["a"], None),
+        ({"low": "a", "high": "a"}, ["a", "b"], ("a", "b")),
+        ({"low": None, "high": None}, ["x", "y"], ("x", "y")),
+        ({"low": "a", "high": None}, ["a", "b", "c"], None),
+    ],
+)
 def test_pair_of(filter_models, models, pair):
     assert pair_of(filter_models, models) == pair
 

@@ -6,9 +6,10 @@ import logging
 import polars as pl
 import pytest
 
-from .synthetic_results import pass_rates_frame
 from difficulty_filter.cli import main
 from difficulty_filter.report.passrate_map import combined_name, load_maps, merge_maps
+
+from .synthetic_results import pass_rates_frame
 
 
 def cli(*argv) -> int:
@@ -33,8 +34,9 @@ def test_map_writes_the_original_key_format(tmp_path):
 
 
 def test_map_duplicate_keys_are_a_clear_error(tmp_path, capsys):
-    frame = pass_rates_frame(6, 0.5, 0).with_columns(pl.lit("same").alias("row_id"),
-                                                      pl.lit("math__x").alias("data_source"))
+    frame = pass_rates_frame(6, 0.5, 0).with_columns(
+        pl.lit("same").alias("row_id"), pl.lit("math__x").alias("data_source")
+    )
     write_rates(tmp_path, "D", frame=frame)
     assert cli("map", "--output_dir", tmp_path, "--dataset", "D", "--model", "M") == 1
     err = capsys.readouterr().err
@@ -47,22 +49,41 @@ def test_map_missing_pass_rates_is_an_error(tmp_path, capsys):
     assert "pass_rates.parquet" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("datasets, name", [
-    (["barc_1.1k_chunk_00", "barc_1.1k_chunk_01", "barc_1.1k_chunk_02"], "barc_1.1k"),
-    (["barc_chunk_00", "arc_chunk_01"], "combined"),
-    (["barc_chunk_00", "barc"], "combined"),
-    (["math", "code"], "combined"),
-])
+@pytest.mark.parametrize(
+    "datasets, name",
+    [
+        (["barc_1.1k_chunk_00", "barc_1.1k_chunk_01", "barc_1.1k_chunk_02"], "barc_1.1k"),
+        (["barc_chunk_00", "arc_chunk_01"], "combined"),
+        (["barc_chunk_00", "barc"], "combined"),
+        (["math", "code"], "combined"),
+    ],
+)
 def test_combined_name(datasets, name):
     assert combined_name(datasets) == name
 
 
 def test_analyze_save_combined_names_the_file_after_the_chunk_prefix(tmp_path, capsys):
     for i in range(3):
-        write_rates(tmp_path, f"barc_1.1k_chunk_0{i}", seed=i, frame=pass_rates_frame(4, 0.5, i).with_columns(
-            pl.format("{}_{}", pl.lit(i), pl.col("row_id")).alias("row_id")))
-    args = ["analyze", "--output-dir", tmp_path, "--datasets", "barc_1.1k_chunk_00", "barc_1.1k_chunk_01",
-            "barc_1.1k_chunk_02", "--model", "M", "--save_combined"]
+        write_rates(
+            tmp_path,
+            f"barc_1.1k_chunk_0{i}",
+            seed=i,
+            frame=pass_rates_frame(4, 0.5, i).with_columns(
+                pl.format("{}_{}", pl.lit(i), pl.col("row_id")).alias("row_id")
+            ),
+        )
+    args = [
+        "analyze",
+        "--output-dir",
+        tmp_path,
+        "--datasets",
+        "barc_1.1k_chunk_00",
+        "barc_1.1k_chunk_01",
+        "barc_1.1k_chunk_02",
+        "--model",
+        "M",
+        "--save_combined",
+    ]
     assert cli(*args) == 0
     combined = json.loads((tmp_path / "barc_1.1k" / "M_combined.json").read_text())
     assert len(combined) == 12

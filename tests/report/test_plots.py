@@ -6,6 +6,7 @@ import pytest
 from difficulty_filter.report import plots
 from difficulty_filter.report.inputs import read_json, read_pass_rates
 from difficulty_filter.report.tables import filter_table, level_table, pair_matrix
+
 from .synthetic_results import write_dataset
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -6,15 +6,32 @@ import pytest
 from difficulty_filter.domains import domain_of, with_domain
 from difficulty_filter.report.inputs import read_pass_rates
 from difficulty_filter.report.tables import (
-    bucket_sampling_table, filter_table, level_table, pair_matrix, sampling_table, values_table, with_bucket)
+    bucket_sampling_table,
+    filter_table,
+    level_table,
+    pair_matrix,
+    sampling_table,
+    values_table,
+    with_bucket,
+)
 from difficulty_filter.stats.buckets import BUCKET_NAMES
 
 
-@pytest.mark.parametrize("source, domain", [
-    ("math__aime_repeated_8x", "math"), ("codegen__leetcode2k", "codegen"), ("simulation__barc", "simulation"),
-    ("zebra_puzzle_dataset", "logic"), ("ordering_puzzle_dataset", "logic"), ("graph_logical_dataset", "logic"),
-    ("logic__zebra_puzzle_dataset", "logic"), ("stem_web", "stem"), ("stem__gpqa", "stem"), ("reasoning_gym", "other"),
-])
+@pytest.mark.parametrize(
+    "source, domain",
+    [
+        ("math__aime_repeated_8x", "math"),
+        ("codegen__leetcode2k", "codegen"),
+        ("simulation__barc", "simulation"),
+        ("zebra_puzzle_dataset", "logic"),
+        ("ordering_puzzle_dataset", "logic"),
+        ("graph_logical_dataset", "logic"),
+        ("logic__zebra_puzzle_dataset", "logic"),
+        ("stem_web", "stem"),
+        ("stem__gpqa", "stem"),
+        ("reasoning_gym", "other"),
+    ],
+)
 def test_domain_of(source, domain):
     assert domain_of(source) == domain
 
@@ -22,12 +39,27 @@ def test_domain_of(source, domain):
 def frame(rates: dict[str, list], sources: list[str], n: int = 4) -> pl.DataFrame:
     """A long pass-rate frame: {model: rates} of `n` samples per prompt, row i from sources[i]; the majority
     answer is correct from a pass rate of 0.5 on, and holds a share of max(rate, 1 - rate)."""
-    return with_bucket(with_domain(pl.DataFrame([
-        {"dataset": "d", "model": m, "row_index": i, "data_source": sources[i], "pass_rate": r,
-         "n": 0 if r is None else n, "n_passed": None if r is None else round(r * n),
-         "majority_correct": None if r is None else r >= 0.5,
-         "majority_share": None if r is None else max(r, 1 - r)}
-        for m, rs in rates.items() for i, r in enumerate(rs)])))
+    return with_bucket(
+        with_domain(
+            pl.DataFrame(
+                [
+                    {
+                        "dataset": "d",
+                        "model": m,
+                        "row_index": i,
+                        "data_source": sources[i],
+                        "pass_rate": r,
+                        "n": 0 if r is None else n,
+                        "n_passed": None if r is None else round(r * n),
+                        "majority_correct": None if r is None else r >= 0.5,
+                        "majority_share": None if r is None else max(r, 1 - r),
+                    }
+                    for m, rs in rates.items()
+                    for i, r in enumerate(rs)
+                ]
+            )
+        )
+    )
 
 
 def test_level_table_groups_by_model_and_level():
@@ -47,7 +79,7 @@ def test_level_table_adds_pass_at_k_and_majority_vote():
     table = level_table(rates, ["domain"], ks=[1, 2])
     math = table.filter(pl.col("group") == "math").row(0, named=True)
     assert math["pass@1"] == pytest.approx((0.25 + 0.5) / 2)
-    assert math["pass@2"] == pytest.approx((0.5 + 5 / 6) / 2)      # 1 - C(3,2)/C(4,2) and 1 - C(2,2)/C(4,2)
+    assert math["pass@2"] == pytest.approx((0.5 + 5 / 6) / 2)  # 1 - C(3,2)/C(4,2) and 1 - C(2,2)/C(4,2)
     assert math["maj@n"] == 0.5 and math["majority_share"] == pytest.approx(0.625)
 
 
@@ -56,15 +88,21 @@ def test_sampling_table_pools_responses_for_the_wilson_interval():
     row = sampling_table(rates, ["model"], [1, 20]).row(0, named=True)
     assert (row["prompts"], row["responses"], row["pass_rate"]) == (3, 30, 0.5)
     assert (row["wilson_low"], row["wilson_high"]) == pytest.approx((0.3315, 0.6685), abs=1e-4)
-    assert row["pass@20"] is None                                    # no prompt has 20 samples
+    assert row["pass@20"] is None  # no prompt has 20 samples
 
 
 def test_bucket_sampling_table_orders_buckets_and_ends_with_all():
     rates = frame({"a": [1.0, 0.0, 0.5], "b": [0.25, 0.25, 0.75]}, ["math__x"] * 3)
     table = bucket_sampling_table(rates, [1])
     assert table.select("model", "bucket", "prompts").rows() == [
-        ("a", "Impossible", 1), ("a", "Medium", 1), ("a", "Perfect", 1), ("a", "all", 3),
-        ("b", "Hard", 2), ("b", "Easy", 1), ("b", "all", 3)]
+        ("a", "Impossible", 1),
+        ("a", "Medium", 1),
+        ("a", "Perfect", 1),
+        ("a", "all", 3),
+        ("b", "Hard", 2),
+        ("b", "Easy", 1),
+        ("b", "all", 3),
+    ]
     assert table.filter(pl.col("bucket") == "all")["maj@n"].to_list() == [pytest.approx(2 / 3), pytest.approx(1 / 3)]
 
 
@@ -86,8 +124,13 @@ def test_pair_matrix_counts_prompts_scored_by_both_models():
 
 
 def test_filter_table_per_domain_and_total():
-    summary = {"by_data_source": {"math__x": {"kept": 3, "too_hard": 2}, "stem_web": {"too_easy": 1, "odd": 1},
-                                  "math__y": {"kept": 1}}}
+    summary = {
+        "by_data_source": {
+            "math__x": {"kept": 3, "too_hard": 2},
+            "stem_web": {"too_easy": 1, "odd": 1},
+            "math__y": {"kept": 1},
+        }
+    }
     table = filter_table(summary)
     rows = {r["domain"]: r for r in table.iter_rows(named=True)}
     assert list(rows) == ["math", "stem", "all"]

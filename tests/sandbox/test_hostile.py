@@ -40,10 +40,13 @@ def test_timeout_of_slow_test_stops_the_run(box):
     assert box.seconds < BOUND + 1
 
 
-@pytest.mark.parametrize("program", [
-    "x = bytearray(4 * 1024 ** 3)\n",
-    "chunks = []\nwhile True:\n    chunks.append(bytearray(10 ** 7))\n",
-])
+@pytest.mark.parametrize(
+    "program",
+    [
+        "x = bytearray(4 * 1024 ** 3)\n",
+        "chunks = []\nwhile True:\n    chunks.append(bytearray(10 ** 7))\n",
+    ],
+)
 def test_memory_bomb_hits_memory_limit(box, program):
     result = box.stdio(program)
     assert (result.status, result.reason) == ("failed", "memory_limit")
@@ -90,8 +93,14 @@ def test_writes_outside_the_working_directory_leave_no_trace(box, canary_dir):
     if box.name.startswith("process") and "/tmp" not in private_dirs([p for p in sys.path if p]):
         pytest.skip("the interpreter's packages live under /tmp, so /tmp is shared with the host (docs/sandbox.md)")
     tag = uuid.uuid4().hex
-    targets = [f"/tmp/df-sandbox-test-{tag}", f"/var/tmp/df-sandbox-test-{tag}", f"/dev/shm/df-sandbox-test-{tag}",
-               str(canary_dir / "written.txt"), str(canary_dir / "canary.txt"), str(Path.home() / f"df-{tag}")]
+    targets = [
+        f"/tmp/df-sandbox-test-{tag}",
+        f"/var/tmp/df-sandbox-test-{tag}",
+        f"/dev/shm/df-sandbox-test-{tag}",
+        str(canary_dir / "written.txt"),
+        str(canary_dir / "canary.txt"),
+        str(Path.home() / f"df-{tag}"),
+    ]
     program = (
         f"targets = {targets!r}\n"
         "for path in targets:\n"
@@ -179,10 +188,13 @@ def test_killing_the_harness_and_the_zygote_fails(box):
     assert box.stdio("print(input())", ["7"], ["7"]).passed
 
 
-@pytest.mark.parametrize("program", [
-    "while True:\n    print('x' * 1000)\n",
-    "import sys\nsys.stdout.write('x' * 10 ** 8)\n",
-])
+@pytest.mark.parametrize(
+    "program",
+    [
+        "while True:\n    print('x' * 1000)\n",
+        "import sys\nsys.stdout.write('x' * 10 ** 8)\n",
+    ],
+)
 def test_huge_output_hits_output_limit(box, program):
     result = box.stdio(program)
     assert (result.status, result.reason) == ("failed", "output_limit")
@@ -190,8 +202,9 @@ def test_huge_output_hits_output_limit(box, program):
 
 
 def test_environment_is_scrubbed(box):
-    result = box.stdio("import os\nprint(sorted(k for k in os.environ if 'SECRET' in k or 'TOKEN' in k))\n",
-                       [""], ["[]"])
+    result = box.stdio(
+        "import os\nprint(sorted(k for k in os.environ if 'SECRET' in k or 'TOKEN' in k))\n", [""], ["[]"]
+    )
     assert result.passed, result.summary()
 
 

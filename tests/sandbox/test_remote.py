@@ -25,10 +25,19 @@ class _FakeSandboxFusion(BaseHTTPRequestHandler):
             reply = {"status": "SandboxError", "message": "worker crashed", "run_result": None}
         else:
             try:
-                done = subprocess.run([sys.executable, "-c", request["code"]], input=request["stdin"],
-                                      capture_output=True, text=True, timeout=request["run_timeout"])
-                run = {"status": "Finished", "return_code": done.returncode, "stdout": done.stdout,
-                       "stderr": done.stderr}
+                done = subprocess.run(
+                    [sys.executable, "-c", request["code"]],
+                    input=request["stdin"],
+                    capture_output=True,
+                    text=True,
+                    timeout=request["run_timeout"],
+                )
+                run = {
+                    "status": "Finished",
+                    "return_code": done.returncode,
+                    "stdout": done.stdout,
+                    "stderr": done.stderr,
+                }
             except subprocess.TimeoutExpired:
                 run = {"status": "TimeLimitExceeded", "return_code": None, "stdout": "", "stderr": ""}
             reply = {"status": "Success" if run["return_code"] == 0 else "Failed", "message": "", "run_result": run}

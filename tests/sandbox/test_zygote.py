@@ -53,8 +53,10 @@ def test_client_environment_never_reaches_the_program(monkeypatch):
     monkeypatch.setenv("DF_TEST_SECRET_TOKEN", "leaked-token")
     handle = zygote.Zygote("process")
     try:
-        program = ("import os\ntry:\n    env = open('/proc/self/environ').read()\nexcept OSError:\n    env = ''\n"
-                   "print('leaked-token' in env + str(os.environ))\n")
+        program = (
+            "import os\ntry:\n    env = open('/proc/self/environ').read()\nexcept OSError:\n    env = ''\n"
+            "print('leaked-token' in env + str(os.environ))\n"
+        )
         result = executor.run_in(handle, program, TestSuite("stdio", ("",), ("False",)), LIMITS)
         assert result.passed, result.summary()
     finally:

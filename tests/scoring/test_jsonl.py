@@ -13,11 +13,22 @@ from difficulty_filter.scoring.jsonl import score_jsonl
 GOOD = [
     {"id": 1, "data_source": "math__x", "response": r"\boxed{4}", "ground_truth": "4", "extra_info": {"index": 1}},
     {"id": 2, "data_source": "math__x", "response": r"\boxed{5}", "ground_truth": "4", "extra_info": {}},
-    {"id": 3, "data_source": "math__x", "response": "thinking...", "ground_truth": "4", "extra_info": {},
-     "finish_reason": "length"},
+    {
+        "id": 3,
+        "data_source": "math__x",
+        "response": "thinking...",
+        "ground_truth": "4",
+        "extra_info": {},
+        "finish_reason": "length",
+    },
     {"id": 4, "data_source": "nope", "response": "x", "ground_truth": "4", "extra_info": {}},
-    {"id": 5, "data_source": "logic__graph_logical_dataset", "response": "<answer>ab</answer>", "ground_truth": "ab",
-     "extra_info": {}},
+    {
+        "id": 5,
+        "data_source": "logic__graph_logical_dataset",
+        "response": "<answer>ab</answer>",
+        "ground_truth": "ab",
+        "extra_info": {},
+    },
 ]
 
 
@@ -33,9 +44,18 @@ def read_lines(path):
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("jsonl")
-    lines = [GOOD[0], "{not json", GOOD[1], "", "[1, 2]", GOOD[2],
-             {"id": 9, "data_source": "math__x", "response": 42, "ground_truth": "4"},
-             {"id": 10, "data_source": "math__x", "response": "x"}, GOOD[3], GOOD[4]]
+    lines = [
+        GOOD[0],
+        "{not json",
+        GOOD[1],
+        "",
+        "[1, 2]",
+        GOOD[2],
+        {"id": 9, "data_source": "math__x", "response": 42, "ground_truth": "4"},
+        {"id": 10, "data_source": "math__x", "response": "x"},
+        GOOD[3],
+        GOOD[4],
+    ]
     inp, out = write_lines(tmp / "in.jsonl", lines), tmp / "out.jsonl"
     counts = score_jsonl(inp, out, config.section("reward", {"workers": 2, "timeout": 10}))
     return counts, read_lines(out), tmp
@@ -45,11 +65,25 @@ def test_order_and_fields(scored):
     _, out, _ = scored
     assert [r.get("id", r.get("line")) for r in out] == [1, 2, 2, 5, 3, 9, 10, 4, 5]
     first = out[0]
-    assert (first["score"], first["passed"], first["outcome"], first["answer"], first["verifier"]) == \
-        (1.0, True, "correct", "4", "math")
+    assert (first["score"], first["passed"], first["outcome"], first["answer"], first["verifier"]) == (
+        1.0,
+        True,
+        "correct",
+        "4",
+        "math",
+    )
     assert first["extra_info"] == {"index": 1} and first["response"] == r"\boxed{4}"
-    assert [r["outcome"] for r in out] == ["correct", "invalid_input", "wrong", "invalid_input", "truncated",
-                                           "invalid_input", "invalid_input", "unknown_source", "correct"]
+    assert [r["outcome"] for r in out] == [
+        "correct",
+        "invalid_input",
+        "wrong",
+        "invalid_input",
+        "truncated",
+        "invalid_input",
+        "invalid_input",
+        "unknown_source",
+        "correct",
+    ]
 
 
 def test_malformed_lines_say_why(scored):
@@ -64,8 +98,14 @@ def test_malformed_lines_say_why(scored):
 def test_counts(scored):
     counts, _, _ = scored
     assert counts["total"] == 9 and counts["passed"] == 2
-    assert (counts["correct"], counts["wrong"], counts["truncated"], counts["invalid_input"],
-            counts["unknown_source"], counts["timeout"]) == (2, 1, 1, 4, 1, 0)
+    assert (
+        counts["correct"],
+        counts["wrong"],
+        counts["truncated"],
+        counts["invalid_input"],
+        counts["unknown_source"],
+        counts["timeout"],
+    ) == (2, 1, 1, 4, 1, 0)
 
 
 def test_no_temp_files_left(scored):
@@ -76,8 +116,11 @@ def test_no_temp_files_left(scored):
 def test_failed_run_leaves_no_output(tmp_path):
     inp = write_lines(tmp_path / "in.jsonl", [GOOD[0]])
     with pytest.raises(ValueError):
-        score_jsonl(inp, tmp_path / "out.jsonl",
-                    config.section("reward", {"custom_verifiers": {"math__": "no_such_module_xyz:f"}}))
+        score_jsonl(
+            inp,
+            tmp_path / "out.jsonl",
+            config.section("reward", {"custom_verifiers": {"math__": "no_such_module_xyz:f"}}),
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
@@ -89,10 +132,28 @@ def test_cli(tmp_path, capsys):
     config.write_text("datasets: {}\nreward:\n  workers: 1\n  correct_threshold: 1.0\n")
     parser = argparse.ArgumentParser()
     score_command.add_parser(parser.add_subparsers(), "score")
-    args = parser.parse_args(["score", "--input", str(inp), "--output", str(tmp_path / "out.jsonl"),
-                              "--config", str(config), "--threshold", "0.5", "--timeout", "10"])
+    args = parser.parse_args(
+        [
+            "score",
+            "--input",
+            str(inp),
+            "--output",
+            str(tmp_path / "out.jsonl"),
+            "--config",
+            str(config),
+            "--threshold",
+            "0.5",
+            "--timeout",
+            "10",
+        ]
+    )
     assert args.func(args) == 0
     counts = json.loads(capsys.readouterr().out)
     assert counts["total"] == 5 and counts["correct"] == 2
-    assert [r["outcome"] for r in read_lines(tmp_path / "out.jsonl")] == \
-        ["correct", "wrong", "truncated", "unknown_source", "correct"]
+    assert [r["outcome"] for r in read_lines(tmp_path / "out.jsonl")] == [
+        "correct",
+        "wrong",
+        "truncated",
+        "unknown_source",
+        "correct",
+    ]

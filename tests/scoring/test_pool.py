@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from difficulty_filter.outcomes import ScoreRequest
 from difficulty_filter import config
+from difficulty_filter.outcomes import ScoreRequest
 from difficulty_filter.scoring import open_pool, score_requests
 
 VERIFIERS = textwrap.dedent("""
@@ -115,10 +115,12 @@ def test_pool_is_reused_across_calls(cfg):
 
 
 def test_math_in_workers():
-    requests = [ScoreRequest("math__x", r"\boxed{x+x}", "2x", {"reward_metric": "prime_math"}),
-                ScoreRequest("math__x", r"\boxed{9^{9^{9^{9}}}}", "10"),
-                ScoreRequest("math__x", r"<think>\boxed{1}", "1"),
-                ScoreRequest("nope__x", "1", "1")]
+    requests = [
+        ScoreRequest("math__x", r"\boxed{x+x}", "2x", {"reward_metric": "prime_math"}),
+        ScoreRequest("math__x", r"\boxed{9^{9^{9^{9}}}}", "10"),
+        ScoreRequest("math__x", r"<think>\boxed{1}", "1"),
+        ScoreRequest("nope__x", "1", "1"),
+    ]
     results = score_requests(requests, reward({"workers": 1, "timeout": 10}))
     assert [r.outcome for r in results] == ["correct", "wrong", "truncated", "unknown_source"]
 

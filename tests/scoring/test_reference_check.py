@@ -17,9 +17,12 @@ STDIO = json.dumps({"inputs": ["1 2\n"], "outputs": ["3\n"]})
 
 
 def _row(index, reference, ground_truth=STDIO, source="codegen__taco", **extra):
-    return {"data_source": source, "prompt": [{"role": "user", "content": "sum"}],
-            "reward_model": {"ground_truth": ground_truth}, "extra_info": {"index": index, "reference": reference,
-                                                                          "prefix": extra.get("prefix")}}
+    return {
+        "data_source": source,
+        "prompt": [{"role": "user", "content": "sum"}],
+        "reward_model": {"ground_truth": ground_truth},
+        "extra_info": {"index": index, "reference": reference, "prefix": extra.get("prefix")},
+    }
 
 
 def _check(tmp_path, rows, reward=REWARD):
@@ -36,10 +39,14 @@ def test_reference_results(tmp_path):
         _row(0, "a, b = map(int, input().split())\nprint(a + b)\n"),
         _row(1, "```python\na, b = map(int, input().split())\nprint(a + b)\n```"),
         _row(2, "print(4)\n"),
-        _row(3, "class Solution:\n    def f(self, xs: List[int]) -> int:\n        return sum(xs)\n",
-             json.dumps({"functional": "assert Solution().f([1, 2]) == 3"}), prefix="from typing import List"),
-        _row(4, None),                              # no reference: not checked
-        _row(5, "print(3)", ground_truth="42", source="math__x"),   # not a codegen row
+        _row(
+            3,
+            "class Solution:\n    def f(self, xs: List[int]) -> int:\n        return sum(xs)\n",
+            json.dumps({"functional": "assert Solution().f([1, 2]) == 3"}),
+            prefix="from typing import List",
+        ),
+        _row(4, None),  # no reference: not checked
+        _row(5, "print(3)", ground_truth="42", source="math__x"),  # not a codegen row
     ]
     summary, table = _check(tmp_path, rows)
     assert table["row_index"].to_list() == [0, 1, 2, 3] and table["row_id"].to_list() == ["0", "1", "2", "3"]

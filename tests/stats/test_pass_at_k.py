@@ -16,16 +16,19 @@ def product_form(n, c, k):
     return 1.0 - float(np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
 
 
-@pytest.mark.parametrize("n, c, k, expected", [
-    (10, 1, 1, 0.1),
-    (10, 1, 5, 0.5),
-    (10, 0, 4, 0.0),
-    (10, 10, 1, 1.0),
-    (16, 2, 8, 1 - 3003 / 12870),        # C(14,8) / C(16,8)
-    (5, 3, 3, 1.0),                      # fewer than k wrong samples: any k draws include a correct one
-    (6, 3, 1, 0.5),                      # pass@1 is the pass rate
-    (4, 1, 2, 0.5),                      # 3 of the 6 pairs miss the correct sample
-])
+@pytest.mark.parametrize(
+    "n, c, k, expected",
+    [
+        (10, 1, 1, 0.1),
+        (10, 1, 5, 0.5),
+        (10, 0, 4, 0.0),
+        (10, 10, 1, 1.0),
+        (16, 2, 8, 1 - 3003 / 12870),  # C(14,8) / C(16,8)
+        (5, 3, 3, 1.0),  # fewer than k wrong samples: any k draws include a correct one
+        (6, 3, 1, 0.5),  # pass@1 is the pass rate
+        (4, 1, 2, 0.5),  # 3 of the 6 pairs miss the correct sample
+    ],
+)
 def test_known_values(n, c, k, expected):
     assert pass_at_k(n, c, k) == pytest.approx(expected, abs=1e-15)
 
@@ -39,9 +42,9 @@ def test_matches_the_product_form():
 
 
 def test_exact_where_floating_binomials_overflow():
-    assert math.comb(10_000, 5_000) > 10**3000                     # far beyond float range
+    assert math.comb(10_000, 5_000) > 10**3000  # far beyond float range
     assert pass_at_k(10_000, 1, 5_000) == 0.5
-    assert pass_at_k(10_000, 1, 1) == 1e-4                          # tiny value, no cancellation
+    assert pass_at_k(10_000, 1, 1) == 1e-4  # tiny value, no cancellation
 
 
 @pytest.mark.parametrize("n, c, k", [(4, 5, 1), (4, 1, 0), (4, 1, 5), (3, -1, 1)])

@@ -1,7 +1,5 @@
 """The dataset reader: every column shape of the spec, row ids, and clear errors for bad input."""
 
-import json
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest

@@ -54,7 +54,7 @@ def test_json_keys_in_the_original_map_format_are_found(tmp_path, write_dataset)
     low = tmp_path / "low.json"
     high = tmp_path / "high.json"
     low.write_text(json.dumps({"math__toy_0": 0.0, "math__toy_1": 0.5, "math__toy_2": 0.5, "math__toy_3": 1.0}))
-    high.write_text(json.dumps({"0": 0.0, "1": 0.5, "2": 0.95, "3": 1.0}))   # older bare-id format also works
+    high.write_text(json.dumps({"0": 0.0, "1": 0.5, "2": 0.95, "3": 1.0}))  # older bare-id format also works
     out = tmp_path / "pr.parquet"
     table = annotate_from_json(data, out, low, high)
     assert table.column("low_pass_rate").to_pylist() == [0.0, 0.5, 0.5, 1.0]
@@ -62,7 +62,7 @@ def test_json_keys_in_the_original_map_format_are_found(tmp_path, write_dataset)
     kept, reasons, _ = filter_table(pq.read_table(out), 0.0, 0.9)
     assert reasons == [f.TOO_HARD, None, f.TOO_EASY, f.TOO_EASY]
     assert kept.num_rows == 1
-    assert kept.column_names == table.column_names        # original columns and pass rates kept
+    assert kept.column_names == table.column_names  # original columns and pass rates kept
 
 
 def test_row_missing_from_json_gets_null_not_zero(tmp_path, write_dataset):

@@ -28,19 +28,18 @@ def read(path):
 def test_record_counts_rates_and_eta(tmp_path):
     clock, path = Clock(), record_path(tmp_path, "demo", "m", "generate_s00000")
     assert path == tmp_path / "demo" / "m" / "progress" / "generate_s00000.json"
-    with Progress(path, {"kind": "generate", "job": "generate demo/m s00000"}, interval=3600,
-                  clock=clock) as progress:
+    with Progress(path, {"kind": "generate", "job": "generate demo/m s00000"}, interval=3600, clock=clock) as progress:
         progress.expect(prompts=40, responses=240)
         first = progress.publish()
         assert (first["state"], first["phase"], first["prompts"], first["eta_s"]) == (RUNNING, "starting", 0, None)
         clock.now += 60
-        progress.phase("generating")                    # the model load does not count in the rates
+        progress.phase("generating")  # the model load does not count in the rates
         clock.now += 10
         progress.add(prompts=10, responses=60, tokens=400)
         progress.note(model_loads=1)
         record = progress.publish()
         assert record["prompts_per_s"] == 1.0 and record["tokens_per_s"] == 40.0
-        assert record["eta_s"] == 30.0                   # 30 prompts left at 1 prompt/s
+        assert record["eta_s"] == 30.0  # 30 prompts left at 1 prompt/s
         assert describe(record) == "10/40 prompts, 60 responses, 400 tokens, 40 tok/s, ETA 30s"
         assert read(path)["kind"] == "generate" and read(path)["extra"] == {"model_loads": 1}
     final = read(path)
@@ -76,7 +75,7 @@ def test_unwritable_record_does_not_fail_the_job(tmp_path):
     with pytest.raises(OSError):
         Progress(blocker / "p.json", {}, interval=3600).publish()
     with Progress(tmp_path / "ok.json", {}, interval=3600) as progress:
-        progress.path = blocker / "p.json"               # the filesystem goes away mid-run
+        progress.path = blocker / "p.json"  # the filesystem goes away mid-run
 
 
 def test_without_a_path_it_only_counts(tmp_path, caplog):
@@ -91,8 +90,8 @@ def test_stale_records():
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     alive = {"state": RUNNING, "updated": 1000.0, "interval_s": 10.0, "host": host, "pid": os.getpid()}
     assert not is_stale(alive, now=1030.0)
-    assert is_stale(alive, now=1061.0)                                   # no heartbeat for 6 intervals
-    assert is_stale(alive | {"pid": int(dead.stdout)}, now=1001.0)       # its process is gone
+    assert is_stale(alive, now=1061.0)  # no heartbeat for 6 intervals
+    assert is_stale(alive | {"pid": int(dead.stdout)}, now=1001.0)  # its process is gone
     assert not is_stale(alive | {"pid": int(dead.stdout), "host": "elsewhere"}, now=1001.0)
     assert not is_stale(alive | {"state": DONE}, now=9999.0)
 

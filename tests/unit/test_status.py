@@ -16,8 +16,8 @@ from difficulty_filter.progress import DONE, FAILED, RUNNING, record_path
 from difficulty_filter.run_status import run_status
 from difficulty_filter.scoring.batch_file import OUTCOME_COUNTS_KEY
 
-N = 4        # samples per prompt
-ROWS = 20    # batches of 8, 2 per generate job: s00000_p000 [0, 8), s00000_p001 [8, 16), s00001_p000 [16, 20)
+N = 4  # samples per prompt
+ROWS = 20  # batches of 8, 2 per generate job: s00000_p000 [0, 8), s00000_p001 [8, 16), s00001_p000 [16, 20)
 BATCHES = {"s00000_p000": (0, 8), "s00000_p001": (8, 16), "s00001_p000": (16, 20), "s00001_p001": (20, 20)}
 
 
@@ -25,36 +25,63 @@ def write_config(root):
     data = root / "data.parquet"
     pl.DataFrame({"data_source": ["math__t"] * ROWS}).write_parquet(data)
     path = root / "config.yaml"
-    path.write_text(yaml.safe_dump({
-        "results_dir": str(root / "results"), "datasets": {"demo": str(data)},
-        "models": {"m": {"path": "resources/models/m", "gpus_per_job": 0}},
-        "batching": {"batch_size": 8, "batches_per_job": 2},
-        "filter": {"low": {"model": "m", "threshold": 0.0}, "high": {"model": "m", "threshold": 0.9}}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "results_dir": str(root / "results"),
+                "datasets": {"demo": str(data)},
+                "models": {"m": {"path": "resources/models/m", "gpus_per_job": 0}},
+                "batching": {"batch_size": 8, "batches_per_job": 2},
+                "filter": {"low": {"model": "m", "threshold": 0.0}, "high": {"model": "m", "threshold": 0.9}},
+            }
+        )
+    )
     return path
 
 
 def write_generation(results, batch, tokens=10):
     start, stop = BATCHES[batch]
     rows = [(r, s) for r in range(start, stop) for s in range(N)]
-    pl.DataFrame({"row_index": [r for r, _ in rows], "sample_index": [s for _, s in rows],
-                  "response_tokens": [tokens] * len(rows)},
-                 schema={"row_index": pl.Int64, "sample_index": pl.Int32, "response_tokens": pl.Int32}
-                 ).write_parquet(results / "demo" / "m" / "generations" / f"batch_{batch}.parquet", mkdir=True)
+    pl.DataFrame(
+        {
+            "row_index": [r for r, _ in rows],
+            "sample_index": [s for _, s in rows],
+            "response_tokens": [tokens] * len(rows),
+        },
+        schema={"row_index": pl.Int64, "sample_index": pl.Int32, "response_tokens": pl.Int32},
+    ).write_parquet(results / "demo" / "m" / "generations" / f"batch_{batch}.parquet", mkdir=True)
 
 
 def write_reward(results, batch, correct):
     start, stop = BATCHES[batch]
     responses = (stop - start) * N
-    atomic.write_parquet(results / "demo" / "m" / "rewards" / f"batch_{batch}.parquet",
-                         pl.DataFrame({"row_index": [start]}).to_arrow(),
-                         {OUTCOME_COUNTS_KEY: {"correct": correct, "wrong": responses - correct}})
+    atomic.write_parquet(
+        results / "demo" / "m" / "rewards" / f"batch_{batch}.parquet",
+        pl.DataFrame({"row_index": [start]}).to_arrow(),
+        {OUTCOME_COUNTS_KEY: {"correct": correct, "wrong": responses - correct}},
+    )
 
 
 def write_record(results, job, kind, state, updated, **fields):
-    record = {"job": f"{kind} demo/m {job}", "kind": kind, "state": state, "phase": "generating", "pid": os.getpid(),
-              "host": "elsewhere", "started": updated - 100, "updated": updated, "interval_s": 10.0, "prompts": 0,
-              "responses": 0, "tokens": 0, "prompts_per_s": 0.0, "tokens_per_s": 0.0, "eta_s": None, "error": None,
-              "log": f"logs/{kind}/demo/m/{job}.log"} | fields
+    record = {
+        "job": f"{kind} demo/m {job}",
+        "kind": kind,
+        "state": state,
+        "phase": "generating",
+        "pid": os.getpid(),
+        "host": "elsewhere",
+        "started": updated - 100,
+        "updated": updated,
+        "interval_s": 10.0,
+        "prompts": 0,
+        "responses": 0,
+        "tokens": 0,
+        "prompts_per_s": 0.0,
+        "tokens_per_s": 0.0,
+        "eta_s": None,
+        "error": None,
+        "log": f"logs/{kind}/demo/m/{job}.log",
+    } | fields
     atomic.write_json(record_path(results, "demo", "m", f"{kind}_{job}"), record)
 
 
@@ -68,12 +95,20 @@ def finished(tmp_path):
         write_reward(results, batch, correct)
     for job in ("s00000", "s00001"):
         write_record(results, job, "generate", DONE, time.time() - 3600, prompts=8)
-    atomic.write_json(results / "demo" / "filter_summary.json", {
-        "input_rows": ROWS, "kept_rows": 15, "dropped_rows": 5,
-        "dropped_by_reason": {"too_hard": 3, "too_easy": 2, "missing": 0, "broken_tests": 0}})
+    atomic.write_json(
+        results / "demo" / "filter_summary.json",
+        {
+            "input_rows": ROWS,
+            "kept_rows": 15,
+            "dropped_rows": 5,
+            "dropped_by_reason": {"too_hard": 3, "too_easy": 2, "missing": 0, "broken_tests": 0},
+        },
+    )
     atomic.write_text(results / "demo" / "report" / "overview.html", "<html></html>")
-    atomic.write_json(results / "demo" / "report" / "summary.json", {"levels": {"dataset": {"m": {"demo": {
-        "total": 20, "buckets": {"Impossible": 5, "Hard": 10, "Perfect": 5}}}}}})
+    atomic.write_json(
+        results / "demo" / "report" / "summary.json",
+        {"levels": {"dataset": {"m": {"demo": {"total": 20, "buckets": {"Impossible": 5, "Hard": 10, "Perfect": 5}}}}}},
+    )
     return config
 
 
@@ -84,10 +119,11 @@ def half_finished(tmp_path):
     results = tmp_path / "results"
     write_generation(results, "s00000_p000")
     now = time.time()
-    write_record(results, "s00000", "generate", RUNNING, now, prompts=10, prompts_per_s=0.5, tokens_per_s=20.0,
-                 eta_s=12.0)
+    write_record(
+        results, "s00000", "generate", RUNNING, now, prompts=10, prompts_per_s=0.5, tokens_per_s=20.0, eta_s=12.0
+    )
     write_record(results, "s00000_p000", "reward", FAILED, now - 50, error="WorkerStartError: workers keep dying")
-    write_record(results, "s00001", "generate", RUNNING, now - 3600)         # no heartbeat for an hour
+    write_record(results, "s00001", "generate", RUNNING, now - 3600)  # no heartbeat for an hour
     return config
 
 
@@ -114,7 +150,7 @@ def test_half_finished_run(half_finished):
     assert [r["job"] for r in pair.failed] == ["reward demo/m s00000_p000"]
     assert [r["job"] for r in pair.stale] == ["generate demo/m s00001"]
     assert pair.tokens_per_s == 20.0
-    assert pair.eta_s == 20.0          # 20 rows, 10 generated by the running job, 0.5 prompts/s
+    assert pair.eta_s == 20.0  # 20 rows, 10 generated by the running job, 0.5 prompts/s
 
 
 def cli(argv):
@@ -147,12 +183,12 @@ def test_table_of_a_finished_run_says_what_it_gave(finished, capsys):
 
 
 def test_json_and_no_config(finished, capsys, monkeypatch):
-    monkeypatch.chdir(finished.parent)                # no config/config.yaml here
+    monkeypatch.chdir(finished.parent)  # no config/config.yaml here
     results = load(finished).results_dir
     assert cli([results, "--config", str(finished), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["pairs"][0]["finished"] is True and document["results"][0]["kept_rows"] == 15
-    assert cli([results, "--json"]) == 0           # without a config: pairs from the folders, totals unknown
+    assert cli([results, "--json"]) == 0  # without a config: pairs from the folders, totals unknown
     pair = json.loads(capsys.readouterr().out)["pairs"][0]
     assert (pair["dataset"], pair["model"], pair["generated"], pair["batches_total"]) == ("demo", "m", 3, None)
 

@@ -32,39 +32,42 @@ CASES = [
     (block(SUM), STDIO, "correct"),
     (block(SUM.replace("+", "*")), STDIO, "wrong"),
     (block("a, b = map(int, input().split())\nprint(a + b + 1e-7)"), STDIO, "correct"),
-    (SUM, STDIO, "no_answer"),                                                    # no fenced block
-    ("```python\nprint(3)```", STDIO, "wrong"),                                   # runs: fence need not start a line
+    (SUM, STDIO, "no_answer"),  # no fenced block
+    ("```python\nprint(3)```", STDIO, "wrong"),  # runs: fence need not start a line
     ("<think>" + block("print(1)") + "</think>" + block(SUM), STDIO, "correct"),
-    (block("def add(a, b):\n    return a + b") + "\n" + block("a, b = map(int, input().split())\nprint(add(a, b))"),
-     STDIO, "correct"),                                                           # helper block + main block
+    (
+        block("def add(a, b):\n    return a + b") + "\n" + block("a, b = map(int, input().split())\nprint(add(a, b))"),
+        STDIO,
+        "correct",
+    ),  # helper block + main block
     (block(SUM) + "\nSample:\n" + block("1 2", "") + "\n" + block("3", ""), STDIO, "correct"),  # data blocks skipped
-    (block(SUM, "") , STDIO, "correct"),                                           # untagged code block
-    (block(SUM) + "\n" + block("print(solve(1, 2))"), STDIO, "correct"),           # usage example after it
+    (block(SUM, ""), STDIO, "correct"),  # untagged code block
+    (block(SUM) + "\n" + block("print(solve(1, 2))"), STDIO, "correct"),  # usage example after it
     (block("def add(a, b):\n    return a + b"), ADD, "correct"),
-    (block("import sys\nsys.exit(0)"), ADD, "wrong"),                             # hack closed
-    (block("import os\nos._exit(0)"), ADD, "wrong"),                              # hack closed
+    (block("import sys\nsys.exit(0)"), ADD, "wrong"),  # hack closed
+    (block("import os\nos._exit(0)"), ADD, "wrong"),  # hack closed
     (block("print('YES')"), json.dumps({"inputs": [""], "outputs": ["yes"]}), "correct"),
     (block("def f(:"), STDIO, "wrong"),
-    (block("while True:\n    pass"), STDIO, "wrong"),                          # timeout on test 1
-    (block("# prints 3") + block(SUM), STDIO, "correct"),                         # comment-only block skipped
+    (block("while True:\n    pass"), STDIO, "wrong"),  # timeout on test 1
+    (block("# prints 3") + block(SUM), STDIO, "correct"),  # comment-only block skipped
     (block(SUM), "not json", "verifier_error"),
     (block(SUM), json.dumps({"tests": []}), "verifier_error"),
     # stdout comparison: line endings, trailing whitespace, float formatting
     (block("a, b = map(int, input().split())\nprint(a + b, end='  \\r\\n')"), STDIO, "correct"),
-    (block("a, b = map(int, input().split())\nprint(f'{a + b:.6f}')"), STDIO, "correct"),     # 3.000000 == 3
-    (block("a, b = map(int, input().split())\nprint(a + b + 0.01)"), STDIO, "wrong"),        # beyond 1e-6
-    (block("a, b = map(int, input().split())\nprint(a + b)\nprint(a + b)"), STDIO, "wrong"), # extra line
-    (block("a, b = map(int, input().split())\nprint(a, b)"), STDIO, "wrong"),                # extra token
+    (block("a, b = map(int, input().split())\nprint(f'{a + b:.6f}')"), STDIO, "correct"),  # 3.000000 == 3
+    (block("a, b = map(int, input().split())\nprint(a + b + 0.01)"), STDIO, "wrong"),  # beyond 1e-6
+    (block("a, b = map(int, input().split())\nprint(a + b)\nprint(a + b)"), STDIO, "wrong"),  # extra line
+    (block("a, b = map(int, input().split())\nprint(a, b)"), STDIO, "wrong"),  # extra token
     (block("print(input().upper())"), json.dumps({"inputs": ["no\n"], "outputs": ["NO\n"]}), "correct"),
     (block("print('maybe')"), json.dumps({"inputs": [""], "outputs": ["Maybe"]}), "wrong"),  # only yes/no fold case
     # runtime failures are the model's fault
     (block("raise ValueError('x')"), STDIO, "wrong"),
     (block("import sys\nsys.exit(1)"), STDIO, "wrong"),
-    (block("x = [0] * (10 ** 10)"), STDIO, "wrong"),                                          # memory limit
+    (block("x = [0] * (10 ** 10)"), STDIO, "wrong"),  # memory limit
     (block("def add(a, b):\n    return a - b"), ADD, "wrong"),
-    (block("def add(a, b):\n    raise SystemExit(0)"), ADD, "wrong"),                     # exit inside the call
+    (block("def add(a, b):\n    raise SystemExit(0)"), ADD, "wrong"),  # exit inside the call
     (block("def add(a, b):\n    return a + b\nimport builtins\nbuiltins.exit = lambda *a: None"), ADD, "correct"),
-    (block("print('no program here')", "text"), STDIO, "no_answer"),                        # not a python block
+    (block("print('no program here')", "text"), STDIO, "no_answer"),  # not a python block
     ("", STDIO, "no_answer"),
 ]
 
@@ -75,10 +78,12 @@ def test_cases(response, truth, expected):
 
 
 def test_leetcode_prefix_is_prepended_once():
-    truth = json.dumps({"functional": "def check(candidate):\n    assert candidate([2, 7], 9) == [0, 1]\n\n"
-                                      "check(Solution().twoSum)"})
-    response = block("class Solution:\n    def twoSum(self, nums: List[int], target: int) -> List[int]:\n"
-                     "        return [0, 1]")
+    truth = json.dumps(
+        {"functional": "def check(candidate):\n    assert candidate([2, 7], 9) == [0, 1]\n\ncheck(Solution().twoSum)"}
+    )
+    response = block(
+        "class Solution:\n    def twoSum(self, nums: List[int], target: int) -> List[int]:\n        return [0, 1]"
+    )
     assert verify(response, truth).outcome == "wrong"
     verdict = verify(response, truth, {"prefix": "from typing import *\nimport collections"})
     assert (verdict.outcome, verdict.score) == ("correct", 1.0)

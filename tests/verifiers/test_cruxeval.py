@@ -23,29 +23,29 @@ def block(body: str, lang: str = "python") -> str:
 CASES = [
     (block("assert f(1) == 2"), "correct"),
     (block("assert f(1) == 3"), "wrong"),
-    (block("assert True"), "wrong"),                                  # hack closed
-    (block("assert 2 == 2"), "wrong"),                                # does not call f
+    (block("assert True"), "wrong"),  # hack closed
+    (block("assert 2 == 2"), "wrong"),  # does not call f
     (block("assert f(1) == 2 or True"), "wrong"),
-    (block("x = 1\nassert f(x) == 2"), "wrong"),                      # argument is not a literal
+    (block("x = 1\nassert f(x) == 2"), "wrong"),  # argument is not a literal
     (block("assert f(__import__('os')._exit(0)) == 2"), "wrong"),
-    (block("assert 2 == f(1)"), "correct"),                           # either side
-    ("assert f(1) == 2", "correct"),                                  # bare text
-    ("So the answer is `assert f(1) == 2`.", "correct"),              # inline code
+    (block("assert 2 == f(1)"), "correct"),  # either side
+    ("assert f(1) == 2", "correct"),  # bare text
+    ("So the answer is `assert f(1) == 2`.", "correct"),  # inline code
     ("<think>" + block("assert f(1) == 3") + "</think>" + block("assert f(1) == 2"), "correct"),
     (block("assert f(1) == 3") + "\nCorrection:\n" + block("assert f(1) == 2"), "correct"),  # last block wins
-    (block("assert f(1) == 3\nassert f(1) == 2"), "correct"),                                # last assert wins
+    (block("assert f(1) == 3\nassert f(1) == 2"), "correct"),  # last assert wins
     ("I am not sure.", "no_answer"),
-    (block("assert f('a') == 2"), "wrong"),                           # f raises TypeError
-    (block("assert f(-1) == 0"), "correct"),                          # negative literal argument
+    (block("assert f('a') == 2"), "wrong"),  # f raises TypeError
+    (block("assert f(-1) == 0"), "correct"),  # negative literal argument
     (block("assert f(1.5) == 2.5"), "correct"),
     (block("assert f(0) == 0"), "wrong"),
-    (block("assert f(1) != 3"), "wrong"),                             # only == comparisons count
-    (block("assert f(1) == 2 == 2"), "wrong"),                        # chained comparison is not the form
-    (block("assert g(1) == 2"), "wrong"),                             # calls some other function
-    (block("assert f(1) == (lambda: 2)()"), "wrong"),                 # expected side is not a literal
+    (block("assert f(1) != 3"), "wrong"),  # only == comparisons count
+    (block("assert f(1) == 2 == 2"), "wrong"),  # chained comparison is not the form
+    (block("assert g(1) == 2"), "wrong"),  # calls some other function
+    (block("assert f(1) == (lambda: 2)()"), "wrong"),  # expected side is not a literal
     (block("assert f(1) == 2", "py"), "correct"),
-    (block("assert f(1) == 2", ""), "correct"),                       # untagged block
-    ("The output is 2.", "no_answer"),                                # no assertion at all
+    (block("assert f(1) == 2", ""), "correct"),  # untagged block
+    ("The output is 2.", "no_answer"),  # no assertion at all
     ("", "no_answer"),
 ]
 
@@ -54,12 +54,15 @@ OUTPUT_TRUTH = json.dumps({"functional": "def f(s):\n    return s[::-1]"})
 LIST_TRUTH = json.dumps({"functional": "def f(xs):\n    return sorted(set(xs))"})
 
 
-@pytest.mark.parametrize("truth, response, expected", [
-    (OUTPUT_TRUTH, block("assert f('abc') == 'cba'"), "correct"),
-    (OUTPUT_TRUTH, block('assert f("abc") == "abc"'), "wrong"),
-    (LIST_TRUTH, block("assert f([3, 1, 3]) == [1, 3]"), "correct"),
-    (LIST_TRUTH, block("assert f([3, 1, 3]) == [3, 1]"), "wrong"),
-])
+@pytest.mark.parametrize(
+    "truth, response, expected",
+    [
+        (OUTPUT_TRUTH, block("assert f('abc') == 'cba'"), "correct"),
+        (OUTPUT_TRUTH, block('assert f("abc") == "abc"'), "wrong"),
+        (LIST_TRUTH, block("assert f([3, 1, 3]) == [1, 3]"), "correct"),
+        (LIST_TRUTH, block("assert f([3, 1, 3]) == [3, 1]"), "wrong"),
+    ],
+)
 def test_other_functions(truth, response, expected):
     assert cruxeval.verify(response, truth, {}, REWARD).outcome == expected
 

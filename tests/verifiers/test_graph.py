@@ -12,13 +12,13 @@ CASES = [
     # (ground truth, response, expected outcome)
     ("fdebme", "<answer>fdebme</answer>", "correct"),
     ("fdebme", "<answer>FDEBME</answer>", "correct"),
-    ("fdebme", "<answer>\nfdebme\n</answer>", "correct"),                # bug: no DOTALL
+    ("fdebme", "<answer>\nfdebme\n</answer>", "correct"),  # bug: no DOTALL
     ("fdebme", "<answer>f -> d -> e -> b -> m -> e</answer>", "correct"),
     ("fdebme", "<answer>f, d, e, b, m, e</answer>", "correct"),
     ("fdebme", "<answer>f-d-e-b-m-e</answer>", "correct"),
     ("fdebme", "<answer>f → d → e → b → m → e</answer>", "correct"),
     ("fdebme", "<answer>['f', 'd', 'e', 'b', 'm', 'e']</answer>", "correct"),
-    ("fdebme", "<answer>fde bme</answer>", "correct"),                   # a space inside the path
+    ("fdebme", "<answer>fde bme</answer>", "correct"),  # a space inside the path
     ("fdebme", "<answer>fdebm</answer>", "wrong"),
     ("fdebme", "<answer>fdebmee</answer>", "wrong"),
     ("fdebme", "<answer>edbmef</answer>", "wrong"),
@@ -30,7 +30,7 @@ CASES = [
     ("fdebme", "<think><answer>fdebme</answer>", "truncated"),
     ("fdebme", "<think><answer>xx</answer></think><answer>fdebme</answer>", "correct"),
     ("fdebme", "<think><answer>fdebme</answer></think>", "no_answer"),
-    ("abc1", "<answer>abc1</answer>", "correct"),                        # the original always gave 0
+    ("abc1", "<answer>abc1</answer>", "correct"),  # the original always gave 0
     ("abc1", "<answer>abc2</answer>", "wrong"),
     ("FDEBME", "<answer>fdebme</answer>", "correct"),
     ("fdebme", "<Answer>fdebme</Answer>", "correct"),

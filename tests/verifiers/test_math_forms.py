@@ -54,5 +54,7 @@ def _ratio(num: int, den: int) -> str:
 if __name__ == "__main__":
     print(f"{'form':22} {'n':>4} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3} {'precision':>9} {'recall':>7}")
     for form, c in sorted(confusion().items(), key=lambda item: (item[0] == "ALL", item[0])):
-        print(f"{form:22} {sum(c.values()):>4} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3} {c['tn']:>3} "
-              f"{_ratio(c['tp'], c['tp'] + c['fp']):>9} {_ratio(c['tp'], c['tp'] + c['fn']):>7}")
+        print(
+            f"{form:22} {sum(c.values()):>4} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3} {c['tn']:>3} "
+            f"{_ratio(c['tp'], c['tp'] + c['fp']):>9} {_ratio(c['tp'], c['tp'] + c['fn']):>7}"
+        )

@@ -20,20 +20,35 @@ def _settings(url: str, domains=("stem_web", "math")) -> dict:
     return {"judge": {"url": url, "model": "judge-model", "domains": list(domains)}, "timeout": 5}
 
 
-@pytest.mark.parametrize("reply,expected", [("Same set.\nFinal Decision: Yes", "correct"),
-                                            ("Final Decision: No", "wrong")])
+@pytest.mark.parametrize(
+    "reply,expected", [("Same set.\nFinal Decision: Yes", "correct"), ("Final Decision: No", "wrong")]
+)
 def test_inconclusive_answer_goes_to_the_judge(judge_server, reply, expected):
     judge_server.replies = [reply]
-    result = run(SRC, r"\boxed{\text{divisible by two}}", r"\text{even}",
-                 extra_info={"original_question": "Is 6 odd or even?"}, settings=_settings(judge_server.url))
+    result = run(
+        SRC,
+        r"\boxed{\text{divisible by two}}",
+        r"\text{even}",
+        extra_info={"original_question": "Is 6 odd or even?"},
+        settings=_settings(judge_server.url),
+    )
     assert result.outcome == expected and result.judged
     assert result.detail.startswith("judge: ") and "rules: text differs" in result.detail
     sent = judge_server.seen[0]
     assert sent["model"] == "judge-model" and "Is 6 odd or even?" in sent["messages"][0]["content"]
 
 
-@pytest.mark.parametrize("truth,answer", [("42", "41"), (r"\frac{1}{2}", "0.4"), ("2, 3", "2, 3, 4"),
-                                          ("(1, 2)", "(2, 1)"), (r"x^2 + 1", r"x^2 - 1"), ("3", "3t")])
+@pytest.mark.parametrize(
+    "truth,answer",
+    [
+        ("42", "41"),
+        (r"\frac{1}{2}", "0.4"),
+        ("2, 3", "2, 3, 4"),
+        ("(1, 2)", "(2, 1)"),
+        (r"x^2 + 1", r"x^2 - 1"),
+        ("3", "3t"),
+    ],
+)
 def test_clear_mismatch_never_reaches_the_judge(judge_server, truth, answer):
     judge_server.replies = ["Final Decision: Yes"]
     result = run(SRC, rf"\boxed{{{answer}}}", truth, settings=_settings(judge_server.url))
@@ -46,14 +61,21 @@ def test_rule_based_pass_never_asks(judge_server):
 
 
 def test_judge_only_for_listed_domains(judge_server):
-    result = run(SRC, r"\boxed{\text{divisible by two}}", r"\text{even}",
-                 settings=_settings(judge_server.url, domains=["stem_web"]))
+    result = run(
+        SRC,
+        r"\boxed{\text{divisible by two}}",
+        r"\text{even}",
+        settings=_settings(judge_server.url, domains=["stem_web"]),
+    )
     assert (result.outcome, result.judged, judge_server.seen) == ("wrong", False, [])
 
 
 def test_mismatched_numbers_in_the_corpus_are_conclusive():
-    pairs = [(gold, answer) for _, gold, answer, expected in CORPUS
-             if expected == "wrong" and parse_number(gold) is not None and parse_number(answer) is not None]
+    pairs = [
+        (gold, answer)
+        for _, gold, answer, expected in CORPUS
+        if expected == "wrong" and parse_number(gold) is not None and parse_number(answer) is not None
+    ]
     assert pairs and all(compare(gold, answer).conclusive for gold, answer in pairs)
 
 
@@ -66,14 +88,26 @@ def test_demo_model_as_a_stand_in_judge(smollm2_dir):
     pytest.importorskip("vllm")
     from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
 
-    model = config.section("model", {"path": str(smollm2_dir), "dtype": "float32", "max_model_len": 2048,
-                                     "gpu_memory_utilization": 0.15, "server": {"startup_timeout": 600}})
+    model = config.section(
+        "model",
+        {
+            "path": str(smollm2_dir),
+            "dtype": "float32",
+            "max_model_len": 2048,
+            "gpu_memory_utilization": 0.15,
+            "server": {"startup_timeout": 600},
+        },
+    )
     port = free_port()
     command = server_command(model, port, 0) + ["--served-model-name", "judge"]
     with managed_server(model, 0, command=command, port=port) as server:
         started = time.monotonic()
-        result = run(SRC, r"\boxed{\text{divisible by two}}", r"\text{even}",
-                     extra_info={"question": "Is 6 odd or even?"},
-                     settings={"judge": {"url": server.url, "model": "judge", "domains": ["math"]}, "timeout": 75})
+        result = run(
+            SRC,
+            r"\boxed{\text{divisible by two}}",
+            r"\text{even}",
+            extra_info={"question": "Is 6 odd or even?"},
+            settings={"judge": {"url": server.url, "model": "judge", "domains": ["math"]}, "timeout": 75},
+        )
         print(f"judge round trip: {time.monotonic() - started:.1f} s, {result.outcome}: {result.detail[:200]}")
     assert result.judged or (result.outcome == "verifier_error" and "Final Decision" in result.detail)

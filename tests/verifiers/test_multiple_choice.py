@@ -11,14 +11,14 @@ CASES = [
     ("B", r"\boxed{B}", "correct"),
     ("B", r"\boxed{C}", "wrong"),
     ("D", r"\boxed{\text{(D) Energy}}", "correct"),
-    ("E", r"\boxed{Energy}", "no_answer"),          # bug: "E" of "Energy" was taken as the letter
-    ("A", "I am not sure.", "no_answer"),           # bug 8.2.8: a random letter was returned
+    ("E", r"\boxed{Energy}", "no_answer"),  # bug: "E" of "Energy" was taken as the letter
+    ("A", "I am not sure.", "no_answer"),  # bug 8.2.8: a random letter was returned
     ("B", "Answer: B", "correct"),
-    ("C", "answer : $c$", "correct"),               # bug 8.2.9: case-sensitive comparison
+    ("C", "answer : $c$", "correct"),  # bug 8.2.9: case-sensitive comparison
     ("B", "The answer is B", "correct"),
     ("B", "Answer: A ... on reflection, Answer: B", "correct"),  # bug 8.2.9: the first match was used
     ("A", "Answer: A ... on reflection, Answer: B", "wrong"),
-    ("A", "The answer is a bit tricky to see.", "no_answer"),    # the article "a" is no answer
+    ("A", "The answer is a bit tricky to see.", "no_answer"),  # the article "a" is no answer
     ("C", "**Answer:** (C)", "correct"),
     ("C", "**Final Answer: C**", "correct"),
     ("D", "Option C is wrong. The correct answer is (D).", "correct"),
@@ -28,7 +28,7 @@ CASES = [
     ("A", r"\boxed{C} but wait, the answer is A", "correct"),
     ("C", r"The answer is A. Hmm, no. \boxed{C}", "correct"),
     ("B", "answer is A.\nThe answer is B", "correct"),
-    ("J", r"\boxed{J}", "correct"),                  # SuperGPQA has ten options
+    ("J", r"\boxed{J}", "correct"),  # SuperGPQA has ten options
     ("C", r"\boxed{(C)}", "correct"),
     ("C", r"\boxed{C.}", "correct"),
     ("C", r"\boxed{\textbf{C}}", "correct"),
@@ -39,7 +39,7 @@ CASES = [
     ("C", r"<think>The answer is C.</think>I cannot decide.", "no_answer"),
     ("C", r"<think>The answer is C.", "truncated"),  # partial reasoning is never graded
     ("C", "Option C is interesting.", "no_answer"),  # mentioning an option is no commitment
-    ("(C)", r"\boxed{C}", "correct"),                # ground truth written as "(C)"
+    ("(C)", r"\boxed{C}", "correct"),  # ground truth written as "(C)"
     ("c", r"\boxed{C}", "correct"),
     ("B", "Answer: The energy is 4.5 eV, which corresponds to option B.", "correct"),
     ("B", "Weighing both, I choose (B).", "correct"),

@@ -17,7 +17,7 @@ CASES = [
     (BIRDS, "<answer>[pigeon, sparrow, quail]</answer>", "correct"),
     (BIRDS, "<answer>['Pigeon', 'Sparrow', 'Quail']</answer>", "correct"),
     (BIRDS, '<answer>["sparrow", "pigeon", "quail"]</answer>', "wrong"),
-    (BIRDS, '<answer>\n["pigeon", "sparrow", "quail"]\n</answer>', "correct"),   # bug: no DOTALL
+    (BIRDS, '<answer>\n["pigeon", "sparrow", "quail"]\n</answer>', "correct"),  # bug: no DOTALL
     (BIRDS, "<answer>pigeon, sparrow, quail</answer>", "correct"),
     (BIRDS, "<answer>pigeon > sparrow > quail</answer>", "correct"),
     (BIRDS, "<answer>\n1. pigeon\n2. sparrow\n3. quail\n</answer>", "correct"),
@@ -34,15 +34,15 @@ CASES = [
     (BIRDS, '<answer>```json\n["pigeon", "sparrow", "quail"]\n```</answer>', "correct"),
     (BIRDS, '<answer>The order is: ["pigeon", "sparrow", "quail"]</answer>', "correct"),
     (BIRDS, '<answer>["pigeon",  "sparrow" ,"quail" ]</answer>', "correct"),
-    (PEOPLE, '<answer>["Emma", "Liam", "Olivia"]</answer>', "correct"),   # bug: capitalised truth unsolvable
+    (PEOPLE, '<answer>["Emma", "Liam", "Olivia"]</answer>', "correct"),  # bug: capitalised truth unsolvable
     (PEOPLE, '<answer>["emma", "liam", "olivia"]</answer>', "correct"),
     (PEOPLE, '<answer>["Liam", "Emma", "Olivia"]</answer>', "wrong"),
     (["Mary Ann", "Bob"], '<answer>["mary  ann", "bob"]</answer>', "correct"),
     (["Mary Ann", "Bob"], '<answer>["maryann", "bob"]</answer>', "wrong"),
-    (BIRDS, "<answer>[__import__('os').getpid()]</answer>", "wrong"),     # bug 8.2.11: eval() of model text
+    (BIRDS, "<answer>[__import__('os').getpid()]</answer>", "wrong"),  # bug 8.2.11: eval() of model text
     (np.array(BIRDS), '<answer>["pigeon", "sparrow", "quail"]</answer>', "correct"),  # numpy truth
     ('["pigeon", "sparrow", "quail"]', '<answer>["pigeon", "sparrow", "quail"]</answer>', "correct"),  # JSON truth
-    (BIRDS, r'\boxed{pigeon, sparrow, quail}', "correct"),
+    (BIRDS, r"\boxed{pigeon, sparrow, quail}", "correct"),
     (BIRDS, "<answer>pigeon; sparrow; quail</answer>", "correct"),
 ]
 

@@ -89,7 +89,8 @@ def test_code_verifiers_are_imported_lazily():
 @pytest.fixture
 def custom_file(tmp_path):
     path = tmp_path / "my_verifier.py"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         from difficulty_filter.outcomes import Verdict
 
         def exact(response, ground_truth, extra_info, settings):
@@ -104,7 +105,8 @@ def custom_file(tmp_path):
 
         def broken(response, ground_truth, extra_info, settings):
             raise KeyError("boom")
-    """))
+    """)
+    )
     return path
 
 
@@ -119,7 +121,8 @@ def test_custom_verifier_from_module(tmp_path, monkeypatch):
     (tmp_path / "site_verifiers.py").write_text(
         "__version__ = '2.1'\n"
         "def check(response, ground_truth, extra_info, settings):\n"
-        "    return response == ground_truth\n")
+        "    return response == ground_truth\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     custom = {"site": "site_verifiers:check"}
     assert run("site__a", "x", "x", settings={"custom_verifiers": custom}).outcome == "correct"
@@ -148,8 +151,9 @@ def test_custom_exception_is_a_verifier_error(custom_file):
     assert result.outcome == "verifier_error" and result.detail.startswith("KeyError")
 
 
-@pytest.mark.parametrize("spec", ["no_such_module_xyz:verify", "/nonexistent/file.py:verify", "json:no_such_function",
-                                  "missing_colon"])
+@pytest.mark.parametrize(
+    "spec", ["no_such_module_xyz:verify", "/nonexistent/file.py:verify", "json:no_such_function", "missing_colon"]
+)
 def test_bad_custom_specs_fail_loudly(spec):
     with pytest.raises(VerifierLoadError):
         resolve("x__y", {"x": spec})

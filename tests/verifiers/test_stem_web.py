@@ -16,10 +16,10 @@ CASES = [
     # (ground truth, response, expected outcome)
     ("5 m/s", r"\boxed{5 \text{ m/s}}", "correct"),
     ("5 m/s", r"\boxed{5\,\mathrm{m/s}}", "correct"),
-    ("5 m/s", r"\boxed{5}", "correct"),                 # unit left out
-    ("5 m/s", r"\boxed{5 km/s}", "wrong"),              # different unit
+    ("5 m/s", r"\boxed{5}", "correct"),  # unit left out
+    ("5 m/s", r"\boxed{5 km/s}", "wrong"),  # different unit
     ("5 m/s", r"\boxed{6 m/s}", "wrong"),
-    ("3.46 m/s", r"\boxed{3.464 m/s}", "correct"),      # truth is the answer rounded
+    ("3.46 m/s", r"\boxed{3.464 m/s}", "correct"),  # truth is the answer rounded
     ("3.46 m/s", r"\boxed{3.47 m/s}", "wrong"),
     ("1.2 \\times 10^{-3} J", r"\boxed{1.2e-3 J}", "correct"),
     ("1.2 \\times 10^{-3} J", r"\boxed{0.0012\text{ J}}", "correct"),
@@ -41,7 +41,7 @@ CASES = [
     ("$1,200", r"\boxed{1200}", "correct"),
     ("1200", r"\boxed{1.2 thousand}", "correct"),
     ("12", r"\boxed{12.4}", "wrong"),
-    ("5 m/s", "The speed is 5 m/s.", "no_answer"),         # no box, no judge call
+    ("5 m/s", "The speed is 5 m/s.", "no_answer"),  # no box, no judge call
     ("5 m/s", r"<think>\boxed{5 m/s}</think>I think it is about five.", "no_answer"),
     ("5 m/s", r"<think>\boxed{5 m/s}", "truncated"),
     ("0.5", r"\boxed{1/2}", "correct"),
@@ -70,8 +70,13 @@ def _settings(url):
 
 def test_judge_accepts_what_rules_reject(judge_server):
     judge_server.replies = ["Equivalent.\nFinal Decision: Yes"]
-    result = run(SRC, r"\boxed{five metres per second}", "5 m/s", extra_info={"question": "How fast?"},
-                 settings=_settings(judge_server.url))
+    result = run(
+        SRC,
+        r"\boxed{five metres per second}",
+        "5 m/s",
+        extra_info={"question": "How fast?"},
+        settings=_settings(judge_server.url),
+    )
     assert (result.outcome, result.detail) == ("correct", "judge: yes")
     sent = judge_server.seen[0]
     assert sent["path"] == "/v1/chat/completions" and sent["model"] == "general-verifier"

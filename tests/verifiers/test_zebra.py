@@ -22,36 +22,44 @@ CASES = [
     (tagged({"header": ["Position", "Nationality"], "rows": [["1", "british"], ["2", "german"]]}), "wrong", 0.75),
     (tagged({"header": ["Position", "Nationality"], "rows": [["1", "british"]]}), "wrong", 0.5),  # was 0.0
     ("<answer>\n" + json.dumps(TRUTH, indent=2) + "\n</answer>", "correct", 1.0),  # bug: no DOTALL
-    (tagged({"rows": [["1", "British"], ["2", "polish"]]}), "correct", 1.0),         # case-insensitive
-    (tagged({"rows": [[1, "british"], [2, "polish"]]}), "correct", 1.0),             # "1" == 1
+    (tagged({"rows": [["1", "British"], ["2", "polish"]]}), "correct", 1.0),  # case-insensitive
+    (tagged({"rows": [[1, "british"], [2, "polish"]]}), "correct", 1.0),  # "1" == 1
     (tagged({"rows": [[1.0, "british"], [2.0, "polish"]]}), "correct", 1.0),
-    (tagged(str({"header": ["Position", "Nationality"], "rows": [["1", "british"], ["2", "polish"]]})),
-     "correct", 1.0),                                                                 # Python literal
-    (tagged({"header": ["Nationality", "Position"], "rows": [["british", "1"], ["polish", "2"]]}),
-     "correct", 1.0),                                                                 # permuted columns
-    (tagged({"rows": [["2", "polish"], ["1", "british"]]}), "correct", 1.0),          # rows by position key
+    (
+        tagged(str({"header": ["Position", "Nationality"], "rows": [["1", "british"], ["2", "polish"]]})),
+        "correct",
+        1.0,
+    ),  # Python literal
+    (
+        tagged({"header": ["Nationality", "Position"], "rows": [["british", "1"], ["polish", "2"]]}),
+        "correct",
+        1.0,
+    ),  # permuted columns
+    (tagged({"rows": [["2", "polish"], ["1", "british"]]}), "correct", 1.0),  # rows by position key
     (tagged({"rows": [["1", "polish"], ["2", "british"]]}), "wrong", 0.5),
-    (tagged([["1", "british"], ["2", "polish"]]), "correct", 1.0),                    # bare rows
-    (tagged({"rows": [{"Position": "1", "Nationality": "british"}, {"Position": "2", "Nationality": "polish"}]}),
-     "correct", 1.0),
+    (tagged([["1", "british"], ["2", "polish"]]), "correct", 1.0),  # bare rows
+    (
+        tagged({"rows": [{"Position": "1", "Nationality": "british"}, {"Position": "2", "Nationality": "polish"}]}),
+        "correct",
+        1.0,
+    ),
     (tagged({"rows": [["1", " british "], ["2", "polish"]]}), "correct", 1.0),
     (tagged("```json\n" + json.dumps(TRUTH) + "\n```"), "correct", 1.0),
     (tagged("The table is " + json.dumps(TRUTH) + " as derived."), "correct", 1.0),
     (tagged({"rows": []}), "wrong", 0.0),
-    (tagged({"rows": [["1"], ["2"]]}), "wrong", 0.5),                                 # short rows
+    (tagged({"rows": [["1"], ["2"]]}), "wrong", 0.5),  # short rows
     (tagged({"rows": [["1", "british", "extra"], ["2", "polish"]]}), "correct", 1.0),
     (tagged("not a table"), "no_answer", 0.0),
     (tagged(42), "no_answer", 0.0),
-    (json.dumps(TRUTH), "no_answer", 0.0),                                            # no tag
-    ("<think>" + tagged(TRUTH) + "</think>" + tagged({"rows": [["1", "polish"], ["2", "polish"]]}),
-     "wrong", 0.75),
+    (json.dumps(TRUTH), "no_answer", 0.0),  # no tag
+    ("<think>" + tagged(TRUTH) + "</think>" + tagged({"rows": [["1", "polish"], ["2", "polish"]]}), "wrong", 0.75),
     ("<think>" + tagged(TRUTH), "truncated", 0.0),
     (tagged({"rows": [["1", "german"]]}) + " wait " + tagged(TRUTH), "correct", 1.0),  # last tag wins
     (tagged(TRUTH) + " wait " + tagged({"rows": [["1", "german"], ["2", "polish"]]}), "wrong", 0.75),
     ("<ANSWER>" + json.dumps(TRUTH) + "</ANSWER>", "correct", 1.0),
     (tagged({"header": ["Position", "Nationality"], "rows": [["3", "british"], ["4", "polish"]]}), "wrong", 0.5),
     (tagged({"rows": [["1", "british"], ["2", "polish"], ["3", "danish"]]}), "wrong", 4 / 6),  # extra row
-    (r"\boxed{" + json.dumps(TRUTH) + "}", "correct", 1.0),                           # boxed instead of tags
+    (r"\boxed{" + json.dumps(TRUTH) + "}", "correct", 1.0),  # boxed instead of tags
 ]
 
 

@@ -9,12 +9,12 @@ from .sides import HIGH, LOW, Side
 
 def model_sides(filter_sides: Mapping[str, tuple[str, float] | None], model: str) -> tuple[Side, ...]:
     """The sides `model` decides, from {"low": (model, threshold) or None, "high": ...}."""
-    return tuple(Side(kind, rule[1]) for kind in (LOW, HIGH)
-                 if (rule := filter_sides.get(kind)) is not None and rule[0] == model)
+    return tuple(
+        Side(kind, rule[1]) for kind in (LOW, HIGH) if (rule := filter_sides.get(kind)) is not None and rule[0] == model
+    )
 
 
-def cascade_order(filter_sides: Mapping[str, tuple[str, float] | None],
-                  costs: Mapping[str, float | None]) -> list[str]:
+def cascade_order(filter_sides: Mapping[str, tuple[str, float] | None], costs: Mapping[str, float | None]) -> list[str]:
     """The models that decide a side, in sampling order: cheapest first when each has a cost, otherwise the
     high ("too easy", usually the weak) side's model first."""
     deciders = list(dict.fromkeys(rule[0] for kind in (HIGH, LOW) if (rule := filter_sides.get(kind))))
@@ -25,7 +25,7 @@ def cascade_order(filter_sides: Mapping[str, tuple[str, float] | None],
 
 def upstream(order: Sequence[str], model: str) -> list[str]:
     """Models whose decisions `model` waits for (none for a model outside the cascade)."""
-    return list(order[:order.index(model)]) if model in order else []
+    return list(order[: order.index(model)]) if model in order else []
 
 
 def dropped_by(rates: Sequence[float | None], sides: Sequence[Side]) -> list[bool]:

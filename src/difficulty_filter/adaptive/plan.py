@@ -25,8 +25,12 @@ class AdaptivePlan:
         depends on the rule, on the scores (reward settings) and on the earlier models of the cascade."""
         from ..scoring.batch_file import triggers as reward_triggers
 
-        return {"rule": as_dict(self.rule), "upstream": {m: as_dict(s) for m, s in self.upstream.items()},
-                "reward": reward_triggers(self.reward), "exclude_infra_errors": self.reward.exclude_infra_errors}
+        return {
+            "rule": as_dict(self.rule),
+            "upstream": {m: as_dict(s) for m, s in self.upstream.items()},
+            "reward": reward_triggers(self.reward),
+            "exclude_infra_errors": self.reward.exclude_infra_errors,
+        }
 
     def skipped_rows(self, upstream_rewards: Mapping[str, Sequence[str | Path]]) -> set[int]:
         """Rows an earlier model of the cascade drops, from its reward batches ({model: paths}), judged as the
@@ -43,8 +47,10 @@ class AdaptivePlan:
 
 def filter_sides(filter_settings: FilterSettings) -> dict[str, tuple[str, float] | None]:
     """{"low": (model, threshold) or None, "high": ...} of the filter settings."""
-    return {kind: (rule.model, rule.threshold) if (rule := getattr(filter_settings, kind)) else None
-            for kind in ("low", "high")}
+    return {
+        kind: (rule.model, rule.threshold) if (rule := getattr(filter_settings, kind)) else None
+        for kind in ("low", "high")
+    }
 
 
 def sampling_order(settings: Settings) -> list[str]:
@@ -58,11 +64,13 @@ def plan_for(settings: Settings, model: str) -> AdaptivePlan | None:
     if mode == "off":
         return None
     sides = filter_sides(settings.filter)
-    rule = StopRule(model_sides(sides, model), mode, settings.sampling.confidence.interval,
-                    settings.sampling.confidence.level)
+    rule = StopRule(
+        model_sides(sides, model), mode, settings.sampling.confidence.interval, settings.sampling.confidence.level
+    )
     earlier = upstream(sampling_order(settings), model)
-    return AdaptivePlan(rule, {m: model_sides(sides, m) for m in earlier}, settings.reward,
-                        speculate=uses_gpus(settings.models[model]))
+    return AdaptivePlan(
+        rule, {m: model_sides(sides, m) for m in earlier}, settings.reward, speculate=uses_gpus(settings.models[model])
+    )
 
 
 def uses_gpus(model: ModelSettings) -> bool:

@@ -21,14 +21,16 @@ NOT_GENERATED = "not_generated"
 STOP_REASONS = (FULL, EXACT, CONFIDENCE, CASCADE, NOT_GENERATED)
 
 #: Columns an adaptive generations batch adds to every row (the record of the row's prompt, repeated per sample).
-RECORD_COLUMNS = pa.schema([
-    ("stop_reason", pa.string()),
-    ("samples_target", pa.int32()),
-    ("samples_drawn", pa.int32()),
-    ("passes_at_stop", pa.int32()),
-    ("full_rate_low", pa.float64()),
-    ("full_rate_high", pa.float64()),
-])
+RECORD_COLUMNS = pa.schema(
+    [
+        ("stop_reason", pa.string()),
+        ("samples_target", pa.int32()),
+        ("samples_drawn", pa.int32()),
+        ("passes_at_stop", pa.int32()),
+        ("full_rate_low", pa.float64()),
+        ("full_rate_high", pa.float64()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class PromptRecord:
 
     def columns(self) -> dict:
         """This record as RECORD_COLUMNS values."""
-        return {"stop_reason": self.stop_reason, "samples_target": self.n, "samples_drawn": self.drawn,
-                "passes_at_stop": self.passes, "full_rate_low": self.full_rate_low,
-                "full_rate_high": self.full_rate_high}
+        return {
+            "stop_reason": self.stop_reason,
+            "samples_target": self.n,
+            "samples_drawn": self.drawn,
+            "passes_at_stop": self.passes,
+            "full_rate_low": self.full_rate_low,
+            "full_rate_high": self.full_rate_high,
+        }

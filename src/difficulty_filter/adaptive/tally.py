@@ -22,8 +22,12 @@ class Tally:
     excluding: bool = False
 
     def __post_init__(self) -> None:
-        if not (0 <= self.drawn <= self.n and self.passes >= 0 and self.excluded >= 0
-                and self.passes + self.excluded <= self.drawn):
+        if not (
+            0 <= self.drawn <= self.n
+            and self.passes >= 0
+            and self.excluded >= 0
+            and self.passes + self.excluded <= self.drawn
+        ):
             raise ValueError(f"inconsistent tally {self}")
         if self.excluded and not self.excluding:
             raise ValueError("excluded samples need excluding=True")
@@ -35,8 +39,9 @@ class Tally:
     def add(self, passed: bool, infra: bool = False) -> Tally:
         """The tally after one more sample; an infra outcome is left out of the pass rate when excluding."""
         excluded = infra and self.excluding
-        return Tally(self.n, self.drawn + 1, self.passes + (passed and not excluded),
-                     self.excluded + excluded, self.excluding)
+        return Tally(
+            self.n, self.drawn + 1, self.passes + (passed and not excluded), self.excluded + excluded, self.excluding
+        )
 
     def observed_rate(self) -> float | None:
         """Pass rate of the drawn samples, as the pass-rate stage computes it (None without a denominator)."""

@@ -7,17 +7,25 @@ import sys
 
 
 def add_parser(sub, name):
-    p = sub.add_parser(name, help="summary statistics and difficulty buckets of one model's pass rates",
-                       description=__doc__)
-    p.add_argument("--output-dir", "--output_dir", dest="output_dir", default="results",
-                   help="results folder (default: results)")
+    p = sub.add_parser(
+        name, help="summary statistics and difficulty buckets of one model's pass rates", description=__doc__
+    )
+    p.add_argument(
+        "--output-dir", "--output_dir", dest="output_dir", default="results", help="results folder (default: results)"
+    )
     p.add_argument("--datasets", nargs="+", required=True, help="dataset names (folders under the output dir)")
     p.add_argument("--model", required=True, help="model name (folder under each dataset)")
-    p.add_argument("--regenerate", action="store_true",
-                   help="rebuild each idx_to_passrate.json from pass_rates.parquet first")
-    p.add_argument("--save-combined", "--save_combined", dest="save_combined", action="store_true",
-                   help="with several datasets found, write <out>/<name>/<model>_combined.json "
-                        "(name: the common prefix before _chunk, else combined)")
+    p.add_argument(
+        "--regenerate", action="store_true", help="rebuild each idx_to_passrate.json from pass_rates.parquet first"
+    )
+    p.add_argument(
+        "--save-combined",
+        "--save_combined",
+        dest="save_combined",
+        action="store_true",
+        help="with several datasets found, write <out>/<name>/<model>_combined.json "
+        "(name: the common prefix before _chunk, else combined)",
+    )
     p.set_defaults(func=run)
 
 
@@ -43,8 +51,13 @@ def run(args) -> int:
         groups["all (combined)"] = list(combined.values())
     console = Console(highlight=False)
     table = values_table(groups)
-    console.print(render.frame_table(table.select("dataset", *STAT_COLUMNS), f"Pass rates of {args.model}",
-                                     caption="total = prompts with a pass rate; std = population std"))
+    console.print(
+        render.frame_table(
+            table.select("dataset", *STAT_COLUMNS),
+            f"Pass rates of {args.model}",
+            caption="total = prompts with a pass rate; std = population std",
+        )
+    )
     console.print(render.bucket_columns(table, "dataset", "Difficulty buckets"))
     if args.save_combined and len(maps) > 1:
         path = combined_path(args.output_dir, list(maps), args.model)

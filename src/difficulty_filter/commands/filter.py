@@ -8,8 +8,13 @@ from pathlib import Path
 
 def add_parser(sub, name):
     p = sub.add_parser(name, help="drop too-hard (<= low_thresh) and too-easy (>= high_thresh) rows")
-    p.add_argument("--parquet_in", "--parquet-in", dest="parquet_in", required=True,
-                   help="dataset Parquet (with --low_json/--high_json) or an annotated Parquet")
+    p.add_argument(
+        "--parquet_in",
+        "--parquet-in",
+        dest="parquet_in",
+        required=True,
+        help="dataset Parquet (with --low_json/--high_json) or an annotated Parquet",
+    )
     p.add_argument("--parquet_out_dir", "--parquet-out-dir", dest="parquet_out_dir", required=True)
     p.add_argument("--low_json", "--low-json", dest="low_json")
     p.add_argument("--high_json", "--high-json", dest="high_json")
@@ -32,8 +37,9 @@ def run(args) -> int:
         annotate_from_json(args.parquet_in, source, args.low_json, args.high_json, args.key_by)
     out = out_dir / f"{stem}{decisions.threshold_suffix(args.low_thresh, args.high_thresh)}.parquet"
     try:
-        summary = filter_annotated(source, out, out.with_suffix(".summary.json"), args.low_thresh,
-                                   args.high_thresh, args.drop_broken_tests)
+        summary = filter_annotated(
+            source, out, out.with_suffix(".summary.json"), args.low_thresh, args.high_thresh, args.drop_broken_tests
+        )
     finally:
         if source != args.parquet_in:
             Path(source).unlink(missing_ok=True)

@@ -13,29 +13,49 @@ import os
 
 #: flag dest -> (config section, key)
 OVERRIDES = {
-    "engine": ("model", "engine"), "dtype": ("model", "dtype"), "tp_size": ("model", "tensor_parallel_size"),
-    "dp_size": ("model", "data_parallel_size"), "enable_expert_parallel": ("model", "enable_expert_parallel"),
-    "max_model_len": ("model", "max_model_len"), "gpus": ("model", "gpus_per_job"),
-    "gpu_memory_utilization": ("model", "gpu_memory_utilization"), "enforce_eager": ("model", "enforce_eager"),
-    "n": ("sampling", "n"), "temperature": ("sampling", "temperature"), "top_p": ("sampling", "top_p"),
-    "top_k": ("sampling", "top_k"), "repetition_penalty": ("sampling", "repetition_penalty"),
-    "max_new_tokens": ("sampling", "max_new_tokens"), "seed": ("sampling", "seed"),
-    "max_prompt_length": ("prompts", "max_prompt_length"), "truncation": ("prompts", "truncation"),
-    "batch_size": ("batching", "batch_size"), "batches_per_job": ("batching", "batches_per_job"),
+    "engine": ("model", "engine"),
+    "dtype": ("model", "dtype"),
+    "tp_size": ("model", "tensor_parallel_size"),
+    "dp_size": ("model", "data_parallel_size"),
+    "enable_expert_parallel": ("model", "enable_expert_parallel"),
+    "max_model_len": ("model", "max_model_len"),
+    "gpus": ("model", "gpus_per_job"),
+    "gpu_memory_utilization": ("model", "gpu_memory_utilization"),
+    "enforce_eager": ("model", "enforce_eager"),
+    "n": ("sampling", "n"),
+    "temperature": ("sampling", "temperature"),
+    "top_p": ("sampling", "top_p"),
+    "top_k": ("sampling", "top_k"),
+    "repetition_penalty": ("sampling", "repetition_penalty"),
+    "max_new_tokens": ("sampling", "max_new_tokens"),
+    "seed": ("sampling", "seed"),
+    "max_prompt_length": ("prompts", "max_prompt_length"),
+    "truncation": ("prompts", "truncation"),
+    "batch_size": ("batching", "batch_size"),
+    "batches_per_job": ("batching", "batches_per_job"),
 }
 
 
 def add_parser(sub, name):
-    p = sub.add_parser(name, help="generate n responses per prompt with vLLM (one model load)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        name,
+        help="generate n responses per prompt with vLLM (one model load)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--dataset", required=True, help="verl RL Parquet file")
     p.add_argument("--output-dir", required=True, help="folder for batch_sSSSSS_pPPP.parquet files")
     p.add_argument("--model-path", help="HF model folder or hub id (default: the config model's path)")
     p.add_argument("--config", help="workflow config.yaml to take model/sampling/prompts/batching from")
     p.add_argument("--model", help="model name in --config (default: its only model)")
     p.add_argument("--engine", choices=["offline", "server"])
-    p.add_argument("--server-url", action="append", dest="server_urls", metavar="URL",
-                   help="OpenAI-compatible base URL of a running server (repeatable; implies --engine server)")
+    p.add_argument(
+        "--server-url",
+        action="append",
+        dest="server_urls",
+        metavar="URL",
+        help="OpenAI-compatible base URL of a running server (repeatable; implies --engine server)",
+    )
     p.add_argument("--dtype", choices=["auto", "float32", "float16", "bfloat16"])
     p.add_argument("--tp-size", type=int, help="tensor_parallel_size")
     p.add_argument("--dp-size", type=int, help="data_parallel_size (managed server only)")
@@ -103,7 +123,8 @@ def run(args) -> int:
     build_index(args.dataset, s.filter.key_by, s.reward)  # every row checked before the model loads
     plan = batching.plan(dataset.num_rows(args.dataset), s.batching.batch_size, s.batching.batches_per_job)
     parts = [(b.start, b.stop, os.path.join(args.output_dir, f"batch_{b.name}.parquet")) for b in plan]
-    stats = run_shard(args.dataset, parts, model, s.sampling, s.prompts,
-                      cache_dir=os.path.join(args.output_dir, ".cache"))
+    stats = run_shard(
+        args.dataset, parts, model, s.sampling, s.prompts, cache_dir=os.path.join(args.output_dir, ".cache")
+    )
     print(json.dumps(stats))
     return 0

@@ -6,10 +6,12 @@ import sys
 
 
 def add_parser(sub, name):
-    p = sub.add_parser(name, help="rebuild <out>/<dataset>/<model>/idx_to_passrate.json from pass_rates.parquet",
-                       description=__doc__)
-    p.add_argument("--output-dir", "--output_dir", dest="output_dir", default="results",
-                   help="results folder (default: results)")
+    p = sub.add_parser(
+        name, help="rebuild <out>/<dataset>/<model>/idx_to_passrate.json from pass_rates.parquet", description=__doc__
+    )
+    p.add_argument(
+        "--output-dir", "--output_dir", dest="output_dir", default="results", help="results folder (default: results)"
+    )
     p.add_argument("--dataset", required=True, help="dataset name (folder under the output dir)")
     p.add_argument("--model", required=True, help="model name (folder under the dataset)")
     p.set_defaults(func=run)

@@ -12,8 +12,13 @@ def add_parser(sub, name):
     p.add_argument("--output-dir", required=True, help="writes pass_rates.parquet and idx_to_passrate.json here")
     p.add_argument("--exclude-infra-errors", action="store_true")
     p.add_argument("--key-by", choices=["id", "position"], default="id")
-    p.add_argument("--pass-at-k", nargs="+", type=int, metavar="K",
-                   help="k values of the per-prompt pass@k columns (default: the config's report.pass_at_k)")
+    p.add_argument(
+        "--pass-at-k",
+        nargs="+",
+        type=int,
+        metavar="K",
+        help="k values of the per-prompt pass@k columns (default: the config's report.pass_at_k)",
+    )
     p.set_defaults(func=run)
 
 
@@ -24,7 +29,13 @@ def run(args) -> int:
 
     out = Path(args.output_dir)
     index = index_of(args.dataset, args.key_by, config.section("reward"))
-    table = write_pass_rates(args.rewards, index, out / "pass_rates.parquet", out / "idx_to_passrate.json",
-                             args.exclude_infra_errors, args.pass_at_k or config.section("report").pass_at_k)
+    table = write_pass_rates(
+        args.rewards,
+        index,
+        out / "pass_rates.parquet",
+        out / "idx_to_passrate.json",
+        args.exclude_infra_errors,
+        args.pass_at_k or config.section("report").pass_at_k,
+    )
     print(f"{table.height} prompts -> {out / 'pass_rates.parquet'}, {out / 'idx_to_passrate.json'}")
     return 0

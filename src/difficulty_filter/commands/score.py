@@ -8,8 +8,11 @@ import sys
 
 def add_parser(sub, name):
     p = sub.add_parser(name, help="score a JSONL file of responses (one verdict per line)")
-    p.add_argument("--input", required=True, help='JSONL lines {"id", "data_source", "response", "ground_truth", '
-                                                  '"extra_info"[, "finish_reason"]}')
+    p.add_argument(
+        "--input",
+        required=True,
+        help='JSONL lines {"id", "data_source", "response", "ground_truth", "extra_info"[, "finish_reason"]}',
+    )
     p.add_argument("--output", required=True, help="JSONL with score, passed, outcome, detail, answer, verifier added")
     p.add_argument("--workers", type=int, help="verifier processes (default: reward.workers)")
     p.add_argument("--timeout", type=float, help="seconds per verification (default: reward.timeout)")
@@ -19,10 +22,9 @@ def add_parser(sub, name):
 
 
 def run(args) -> int:
+    from .. import config
     from ..scoring.jsonl import score_jsonl
     from ..verifiers.custom import VerifierLoadError
-
-    from .. import config
 
     reward = _reward_section(args.config)
     for key, value in (("workers", args.workers), ("timeout", args.timeout), ("correct_threshold", args.threshold)):

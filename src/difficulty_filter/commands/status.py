@@ -19,11 +19,18 @@ DEFAULT_CONFIG = "config/config.yaml"
 def add_parser(sub, name):
     p = sub.add_parser(name, help="progress of a run (or its results) per dataset and model", description=__doc__)
     p.add_argument("results", nargs="?", help="results folder (default: results_dir of the config, else results)")
-    p.add_argument("--config", help=f"config of the run, for the planned totals (default: {DEFAULT_CONFIG} "
-                                    "when it exists)")
+    p.add_argument(
+        "--config", help=f"config of the run, for the planned totals (default: {DEFAULT_CONFIG} when it exists)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON (one document per refresh with --watch)")
-    p.add_argument("--watch", nargs="?", type=float, const=10.0, metavar="SECONDS",
-                   help="refresh every SECONDS (default 10) until Ctrl-C")
+    p.add_argument(
+        "--watch",
+        nargs="?",
+        type=float,
+        const=10.0,
+        metavar="SECONDS",
+        help="refresh every SECONDS (default 10) until Ctrl-C",
+    )
     p.set_defaults(func=run)
 
 
@@ -69,8 +76,11 @@ def _mix(outcomes: dict[str, int]) -> str:
 def _jobs(pair) -> str:
     """`2 running (loading model, generating), 1 failed`."""
     phases = ", ".join(sorted({r.get("phase", "?") for r in pair.running}))
-    parts = [f"{len(group)} {label}" for label, group in
-             (("running", pair.running), ("failed", pair.failed), ("dead", pair.stale)) if group]
+    parts = [
+        f"{len(group)} {label}"
+        for label, group in (("running", pair.running), ("failed", pair.failed), ("dead", pair.stale))
+        if group
+    ]
     if pair.running:
         parts[0] += f" ({phases})"
     return ", ".join(parts) or "-"
@@ -91,15 +101,27 @@ def render(console, status) -> None:
 
     from ..progress import compact, duration
 
-    table = Table(title=f"{status.results_dir} at {time.strftime('%H:%M:%S', time.localtime(status.checked_at))}",
-                  title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    table = Table(
+        title=f"{status.results_dir} at {time.strftime('%H:%M:%S', time.localtime(status.checked_at))}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+    )
     for column in ("dataset/model", "generated", "scored", "responses", "tokens", "tok/s", "ETA", "jobs"):
-        table.add_column(column, justify="left" if column in ("dataset/model", "jobs") else "right",
-                         min_width=len(column))
+        table.add_column(
+            column, justify="left" if column in ("dataset/model", "jobs") else "right", min_width=len(column)
+        )
     for p in status.pairs:
-        table.add_row(f"{p.dataset}/{p.model}", _of(p.generated, p.batches_total), _of(p.scored, p.batches_total),
-                      compact(p.responses), compact(p.tokens), compact(p.tokens_per_s) if p.tokens_per_s else "-",
-                      duration(p.eta_s) if p.eta_s is not None else ("done" if p.finished else "-"), _jobs(p))
+        table.add_row(
+            f"{p.dataset}/{p.model}",
+            _of(p.generated, p.batches_total),
+            _of(p.scored, p.batches_total),
+            compact(p.responses),
+            compact(p.tokens),
+            compact(p.tokens_per_s) if p.tokens_per_s else "-",
+            duration(p.eta_s) if p.eta_s is not None else ("done" if p.finished else "-"),
+            _jobs(p),
+        )
     console.print(table)
     for p in status.pairs:
         if p.outcomes:
@@ -110,9 +132,13 @@ def render(console, status) -> None:
     for r in status.results:
         dropped = r.input_rows - r.kept_rows
         reasons = ", ".join(f"{k} {v}" for k, v in r.dropped_by_reason.items())
-        lines = [f"{r.dataset}: {r.input_rows} rows -> {r.kept_rows} kept, {dropped} dropped"
-                 + (f" ({reasons})" if reasons else "")]
-        lines += [f"  {model}: " + ", ".join(f"{b} {n}" for b, n in buckets.items()) for model, buckets in r.buckets.items()]
+        lines = [
+            f"{r.dataset}: {r.input_rows} rows -> {r.kept_rows} kept, {dropped} dropped"
+            + (f" ({reasons})" if reasons else "")
+        ]
+        lines += [
+            f"  {model}: " + ", ".join(f"{b} {n}" for b, n in buckets.items()) for model, buckets in r.buckets.items()
+        ]
         lines.append(f"  filtered: {r.filtered}")
         if r.report:
             lines.append(f"  report:   {r.report} (tables, health notes; plots beside it)")

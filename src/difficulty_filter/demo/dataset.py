@@ -13,8 +13,10 @@ from .. import atomic
 BOXED = " Please output the final answer within \\boxed{}."
 MATH_SUFFIX = " Put the final answer in \\boxed{}."
 #: Two worked examples as earlier chat turns: a 135M model then answers in the boxed format it is graded on.
-MATH_SHOTS = (("What is 1 + 1?", "1 + 1 = 2. The answer is \\boxed{2}."),
-              ("What is 6 - 2?", "6 - 2 = 4. The answer is \\boxed{4}."))
+MATH_SHOTS = (
+    ("What is 1 + 1?", "1 + 1 = 2. The answer is \\boxed{2}."),
+    ("What is 6 - 2?", "6 - 2 = 4. The answer is \\boxed{4}."),
+)
 
 
 def _math_messages(question: str) -> list[dict]:
@@ -60,21 +62,47 @@ def _other_rows() -> list[tuple[str, str, str, str, dict]]:
     return [
         ("table__hitab", f"{table}\nIn which year were sales highest?" + BOXED, "2020", "table", {}),
         ("table__hitab", f"{table}\nWhat were the sales in 2021?" + BOXED, "9", "table", {}),
-        ("stem__gpqa", "Which planet is closest to the Sun?\nA) Venus\nB) Mercury\nC) Mars\nD) Earth\n"
-         "Answer with the letter in \\boxed{}.", "B", "stem", {}),
-        ("stem__gpqa", "What is the chemical symbol of water?\nA) CO2\nB) O2\nC) H2O\nD) NaCl\n"
-         "Answer with the letter in \\boxed{}.", "C", "stem", {}),
-        ("codegen__taco", "Read two integers from standard input and print their sum. "
-         "Write a Python program in a ```python code block.", tests, "codegen", {"reference": sum_code}),
-        ("simulation__codeio", "Given the function `def f(x): return x * 2`, what is the output for x = 21? "
-         "Answer with JSON like {\"output\": <value>} in a ```json block.", '"output": 42', "simulation", {}),
+        (
+            "stem__gpqa",
+            "Which planet is closest to the Sun?\nA) Venus\nB) Mercury\nC) Mars\nD) Earth\n"
+            "Answer with the letter in \\boxed{}.",
+            "B",
+            "stem",
+            {},
+        ),
+        (
+            "stem__gpqa",
+            "What is the chemical symbol of water?\nA) CO2\nB) O2\nC) H2O\nD) NaCl\n"
+            "Answer with the letter in \\boxed{}.",
+            "C",
+            "stem",
+            {},
+        ),
+        (
+            "codegen__taco",
+            "Read two integers from standard input and print their sum. "
+            "Write a Python program in a ```python code block.",
+            tests,
+            "codegen",
+            {"reference": sum_code},
+        ),
+        (
+            "simulation__codeio",
+            "Given the function `def f(x): return x * 2`, what is the output for x = 21? "
+            'Answer with JSON like {"output": <value>} in a ```json block.',
+            '"output": 42',
+            "simulation",
+            {},
+        ),
     ]
 
 
 def build(path: str | Path, n_math: int = 34, seed: int = 0) -> Path:
     """Write the demo dataset (n_math arithmetic rows + 6 rows of other domains) to `path`."""
     rng = random.Random(seed)
-    rows = [_row("math__arithmetic", _math_messages(q), a, i, "math") for i, (q, a) in enumerate(_math_rows(rng, n_math))]
+    rows = [
+        _row("math__arithmetic", _math_messages(q), a, i, "math") for i, (q, a) in enumerate(_math_rows(rng, n_math))
+    ]
     for j, (source, content, truth, ability, extra) in enumerate(_other_rows()):
         rows.append(_row(source, content, truth, n_math + j, ability, **extra))
     atomic.write_parquet(path, pa.Table.from_pylist(rows))

@@ -33,8 +33,9 @@ def materialize(dest: str | Path, dtype: str = "float32") -> Path:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     source = gguf_path()
     tokenizer = AutoTokenizer.from_pretrained(source.parent, gguf_file=source.name)
-    model = AutoModelForCausalLM.from_pretrained(source.parent, gguf_file=source.name,
-                                                 torch_dtype=getattr(torch, dtype))
+    model = AutoModelForCausalLM.from_pretrained(
+        source.parent, gguf_file=source.name, torch_dtype=getattr(torch, dtype)
+    )
     # save_pretrained refuses GGUF-quantized models; the weights are already dequantised in memory
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,8 +26,12 @@ def with_columns(table: pa.Table, columns: Mapping[str, Sequence]) -> pa.Table:
     return table
 
 
-def pass_rate_columns(model_rates: Mapping[str, Sequence], low_model: str | None, high_model: str | None,
-                      model_records: Mapping[str, Mapping[str, Sequence]] | None = None) -> dict[str, list]:
+def pass_rate_columns(
+    model_rates: Mapping[str, Sequence],
+    low_model: str | None,
+    high_model: str | None,
+    model_records: Mapping[str, Mapping[str, Sequence]] | None = None,
+) -> dict[str, list]:
     """`<model>_pass_rate` and `<model>_difficulty` per model, plus the original's low/high names.
 
     With `model_records` ({model: pass_rates.parquet columns by row}, see SAMPLING_RECORD) a model also gets
@@ -40,8 +44,10 @@ def pass_rate_columns(model_rates: Mapping[str, Sequence], low_model: str | None
         if record is None:
             columns[f"{model}_difficulty"] = [None if r is None else bucket_of(r) for r in rates]
             continue
-        columns[f"{model}_difficulty"] = [bucket_of_range(low, high) if rate is not None else None for rate, low, high
-                                          in zip(rates, record["full_rate_low"], record["full_rate_high"])]
+        columns[f"{model}_difficulty"] = [
+            bucket_of_range(low, high) if rate is not None else None
+            for rate, low, high in zip(rates, record["full_rate_low"], record["full_rate_high"])
+        ]
         columns[f"{model}_samples"] = list(record["n"])
         columns[f"{model}_stop_reason"] = list(record["stop_reason"])
     if low_model:
@@ -60,8 +66,9 @@ def broken_tests_column(reference: Sequence[dict], n_rows: int) -> list:
     return values
 
 
-def write_annotated(dataset_path: str | Path, columns: Mapping[str, Sequence], out_path: str | Path,
-                    provenance: dict) -> pa.Table:
+def write_annotated(
+    dataset_path: str | Path, columns: Mapping[str, Sequence], out_path: str | Path, provenance: dict
+) -> pa.Table:
     table = with_columns(pq.read_table(dataset_path), columns)
     atomic.write_parquet(out_path, table, {PROVENANCE_KEY: provenance})
     return table

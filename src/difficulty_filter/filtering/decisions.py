@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 TOO_HARD = "too_hard"
 TOO_EASY = "too_easy"
@@ -11,9 +11,14 @@ MISSING = "missing_pass_rate"
 BROKEN = "broken_tests"
 
 
-def decide(low_rates: Sequence | None, high_rates: Sequence | None, low_thresh: float | None,
-           high_thresh: float | None, broken: Sequence | None = None, drop_broken: bool = False,
-           ) -> list[str | None]:
+def decide(
+    low_rates: Sequence | None,
+    high_rates: Sequence | None,
+    low_thresh: float | None,
+    high_thresh: float | None,
+    broken: Sequence | None = None,
+    drop_broken: bool = False,
+) -> list[str | None]:
     """Per row: None to keep, else the reason to drop.
 
     Too hard: low-model pass rate <= low_thresh. Too easy: high-model pass rate >= high_thresh.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import polars as pl
 
@@ -35,8 +35,9 @@ def load_json_map(path: str | Path) -> dict[str, float]:
     return {str(k): (None if v is None else float(v)) for k, v in raw.items()}
 
 
-def by_json_keys(mapping: dict[str, float], data_sources: Sequence[str], extra_infos: Sequence,
-                 path: str | Path, key_by: str = "id") -> list:
+def by_json_keys(
+    mapping: dict[str, float], data_sources: Sequence[str], extra_infos: Sequence, path: str | Path, key_by: str = "id"
+) -> list:
     """Look each row up as "<data_source>_<id>" (the original map's key) or as the bare id (older files).
 
     Fixes the original's key mismatch, which made run_filter drop nothing and run_add_pr write 0.0 everywhere.
@@ -45,8 +46,9 @@ def by_json_keys(mapping: dict[str, float], data_sources: Sequence[str], extra_i
     for position, (source, info) in enumerate(zip(data_sources, extra_infos)):
         rid = row_id(info, position, key_by)
         if rid is None:
-            raise DatasetError(path, position, "extra_info", "no row id (none of index, idx, id is set); "
-                                                             "use --key-by position")
+            raise DatasetError(
+                path, position, "extra_info", "no row id (none of index, idx, id is set); use --key-by position"
+            )
         for key in (f"{source}_{rid}", rid):
             if key in mapping:
                 values.append(mapping[key])

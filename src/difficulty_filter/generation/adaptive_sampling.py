@@ -37,10 +37,17 @@ class BatchOutcome:
     generated_tokens: int  # every finished sample, including those past a prompt's stopping point
 
 
-def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: Sequence[Sequence[AdaptivePrompt]],
-                      rule: StopRule, n: int, base_seed: int, excluding: bool,
-                      score_request: Callable[[int, Sample], ScoreRequest], speculate: bool = True
-                      ) -> Iterator[BatchOutcome]:
+def sample_adaptively(
+    engine: SampleStream,
+    scorer: BackgroundScorer,
+    batches: Sequence[Sequence[AdaptivePrompt]],
+    rule: StopRule,
+    n: int,
+    base_seed: int,
+    excluding: bool,
+    score_request: Callable[[int, Sample], ScoreRequest],
+    speculate: bool = True,
+) -> Iterator[BatchOutcome]:
     """Yield each batch as soon as all its prompts are closed. `score_request(row_index, sample)` builds the
     verifier request of a sample; `excluding` leaves infra outcomes out of pass rates (as the pass-rate stage);
     `speculate` fills the engine's free capacity with further samples of open prompts."""
@@ -57,8 +64,9 @@ def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: S
     while waiting:
         for number in sorted(b for b in waiting if all(progress[k].closed for k in members[b])):
             waiting.discard(number)
-            yield _outcome(number, [progress[k] for k in members[number]], [samples[k] for k in members[number]],
-                           tokens[number])
+            yield _outcome(
+                number, [progress[k] for k in members[number]], [samples[k] for k in members[number]], tokens[number]
+            )
         if not waiting:
             return
         for k, j in scheduler.hand_out(engine.running + scorer.pending):  # unscored samples count as in flight
@@ -80,8 +88,9 @@ def sample_adaptively(engine: SampleStream, scorer: BackgroundScorer, batches: S
             scheduler.changed(k)
 
 
-def _outcome(number: int, prompts: list[PromptProgress], samples: list[dict[int, Sample]],
-             tokens: int) -> BatchOutcome:
-    kept = [None if p.stop_reason in (CASCADE, NOT_GENERATED) else [s[j] for j in range(p.tally.drawn)]
-            for p, s in zip(prompts, samples)]
+def _outcome(number: int, prompts: list[PromptProgress], samples: list[dict[int, Sample]], tokens: int) -> BatchOutcome:
+    kept = [
+        None if p.stop_reason in (CASCADE, NOT_GENERATED) else [s[j] for j in range(p.tally.drawn)]
+        for p, s in zip(prompts, samples)
+    ]
     return BatchOutcome(number, kept, [p.record_of() for p in prompts], tokens)

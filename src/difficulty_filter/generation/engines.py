@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..settings import ModelSettings, SamplingSettings
 from .gpu_slots import gpu_slots
@@ -14,8 +15,9 @@ from .server_client import ServerClient
 
 
 @contextlib.contextmanager
-def open_engine(model: ModelSettings, sampling: SamplingSettings, tokenizer: Any,
-                gpu_lock_dir: str | None) -> Iterator[tuple[Any, int]]:
+def open_engine(
+    model: ModelSettings, sampling: SamplingSettings, tokenizer: Any, gpu_lock_dir: str | None
+) -> Iterator[tuple[Any, int]]:
     """Yield (engine, number of model loads it cost this process); the engine is a `SampleStream`."""
     if model.engine == "server" and model.server.urls:
         client = ServerClient(model.server.urls, model.server, sampling, _counter(tokenizer))
@@ -35,8 +37,7 @@ def open_engine(model: ModelSettings, sampling: SamplingSettings, tokenizer: Any
         else:
             records = None if gpu_lock_dir is None else os.path.join(gpu_lock_dir, "servers")
             with managed_server(model, sampling.seed, records=records) as server:
-                client = ServerClient([server.url], model.server, sampling, _counter(tokenizer),
-                                      alive=server.alive)
+                client = ServerClient([server.url], model.server, sampling, _counter(tokenizer), alive=server.alive)
                 client.connect()
                 try:
                     yield client, 1
@@ -45,8 +46,14 @@ def open_engine(model: ModelSettings, sampling: SamplingSettings, tokenizer: Any
 
 
 #: What Snakemake exports to script jobs (= the rule's threads); see vllm_sized_threads.
-THREAD_ENV = ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_ENV = (
+    "OMP_NUM_THREADS",
+    "GOTO_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 
 @contextlib.contextmanager

@@ -15,8 +15,8 @@ import logging
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def lock_namespace(lock_dir: str | os.PathLike) -> Path:
 
 
 def _try_lock(path: Path):
-    fh = open(path, "a+")
+    fh = open(path, "a+")  # noqa: SIM115 - held open while the slot is ours
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -52,8 +52,9 @@ def _try_lock(path: Path):
 
 
 @contextlib.contextmanager
-def gpu_slots(lock_dir: str | os.PathLike | None, count: int, devices: list[str] | None = None,
-              poll_seconds: float = 2.0) -> Iterator[list[str]]:
+def gpu_slots(
+    lock_dir: str | os.PathLike | None, count: int, devices: list[str] | None = None, poll_seconds: float = 2.0
+) -> Iterator[list[str]]:
     """Hold `count` free devices (waiting for them if needed) with CUDA_VISIBLE_DEVICES set; `count=0` = CPU."""
     if count == 0 or lock_dir is None:
         yield []

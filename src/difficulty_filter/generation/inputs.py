@@ -19,5 +19,4 @@ class Row:
 def read_rows(path: str, start: int, stop: int) -> list[Row]:
     """Rows [start, stop) of a verl Parquet file that the index stage has validated."""
     records = dataset.read_slice(path, start, stop, COLUMNS)
-    return [Row(pos, r["data_source"], dataset.prompt_messages(r["prompt"]))
-            for pos, r in enumerate(records, start)]
+    return [Row(pos, r["data_source"], dataset.prompt_messages(r["prompt"])) for pos, r in enumerate(records, start)]

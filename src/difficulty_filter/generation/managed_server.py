@@ -20,8 +20,8 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..settings import ModelSettings
 from .server_records import record, stop_orphans
@@ -44,14 +44,30 @@ def _flag(key: str) -> str:
 
 def server_command(model: ModelSettings, port: int, seed: int, host: str = "127.0.0.1") -> list[str]:
     """`python -m vllm.entrypoints.openai.api_server ...` for a model's settings."""
-    cmd = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model.path,
-           "--host", host, "--port", str(port), "--seed", str(seed),
-           "--dtype", model.dtype,
-           "--tensor-parallel-size", str(model.tensor_parallel_size),
-           "--data-parallel-size", str(model.data_parallel_size),
-           "--gpu-memory-utilization", str(model.gpu_memory_utilization),
-           # sampling defaults come from the request alone, exactly as in the offline engine
-           "--generation-config", "vllm"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vllm.entrypoints.openai.api_server",
+        "--model",
+        model.path,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--seed",
+        str(seed),
+        "--dtype",
+        model.dtype,
+        "--tensor-parallel-size",
+        str(model.tensor_parallel_size),
+        "--data-parallel-size",
+        str(model.data_parallel_size),
+        "--gpu-memory-utilization",
+        str(model.gpu_memory_utilization),
+        # sampling defaults come from the request alone, exactly as in the offline engine
+        "--generation-config",
+        "vllm",
+    ]
     for key in ("tokenizer", "revision", "max_model_len"):
         if getattr(model, key) is not None:
             cmd += [_flag(key), str(getattr(model, key))]
@@ -92,15 +108,19 @@ class ManagedServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():
-                raise RuntimeError(f"the vLLM server exited with code {self.process.returncode} while starting "
-                                   f"(its output is in this job's log)")
+                raise RuntimeError(
+                    f"the vLLM server exited with code {self.process.returncode} while starting "
+                    f"(its output is in this job's log)"
+                )
             with contextlib.suppress(OSError):
                 with urllib.request.urlopen(self.url + "/health", timeout=5) as resp:
                     if resp.status == 200:
                         return
             time.sleep(1.0)
-        raise TimeoutError(f"the vLLM server at {self.url} was not healthy after {timeout:.0f} s "
-                           f"(models.<name>.server.startup_timeout)")
+        raise TimeoutError(
+            f"the vLLM server at {self.url} was not healthy after {timeout:.0f} s "
+            f"(models.<name>.server.startup_timeout)"
+        )
 
     def stop(self, grace_seconds: float = 30.0) -> None:
         """SIGTERM the process group, SIGKILL it after `grace_seconds`."""
@@ -142,9 +162,14 @@ def _sigterm_raises() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def managed_server(model: ModelSettings, seed: int, command: list[str] | None = None, port: int | None = None,
-                   stop_grace_seconds: float = 30.0, records: str | os.PathLike | None = None
-                   ) -> Iterator[ManagedServer]:
+def managed_server(
+    model: ModelSettings,
+    seed: int,
+    command: list[str] | None = None,
+    port: int | None = None,
+    stop_grace_seconds: float = 30.0,
+    records: str | os.PathLike | None = None,
+) -> Iterator[ManagedServer]:
     """Start the server (or `command`, for tests) on a free local port; yield once /health answers.
 
     With a `records` folder, servers left there by dead jobs are stopped first, and this one is recorded
@@ -162,8 +187,12 @@ def managed_server(model: ModelSettings, seed: int, command: list[str] | None = 
         try:
             started = time.monotonic()
             server.wait_healthy(startup_timeout)
-            log.info("vLLM server (pid %d) healthy at %s after %.1f s", server.process.pid, server.url,
-                     time.monotonic() - started)
+            log.info(
+                "vLLM server (pid %d) healthy at %s after %.1f s",
+                server.process.pid,
+                server.url,
+                time.monotonic() - started,
+            )
             yield server
         finally:
             server.stop(stop_grace_seconds)

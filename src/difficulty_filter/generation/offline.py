@@ -48,8 +48,9 @@ class OfflineEngine(SampleStream):
         from vllm.exceptions import VLLMValidationError
 
         try:
-            [rid] = self.llm.enqueue(TokensPrompt(prompt_token_ids=token_ids),
-                                     SamplingParams(seed=seed, **self.fields), use_tqdm=False)
+            [rid] = self.llm.enqueue(
+                TokensPrompt(prompt_token_ids=token_ids), SamplingParams(seed=seed, **self.fields), use_tqdm=False
+            )
         except (VLLMValidationError, ValueError) as exc:
             log.warning("sample %s refused by vLLM: %s", tag, exc)
             self._refused.append((tag, None))
@@ -66,8 +67,12 @@ class OfflineEngine(SampleStream):
             for out in engine.step():
                 if out.finished and out.request_id in self._owner:
                     [c] = out.outputs
-                    done.append((self._owner.pop(out.request_id),
-                                 Sample(c.text, len(c.token_ids), finish_reason(c.finish_reason))))
+                    done.append(
+                        (
+                            self._owner.pop(out.request_id),
+                            Sample(c.text, len(c.token_ids), finish_reason(c.finish_reason)),
+                        )
+                    )
         return done
 
     def abort(self, tags: Sequence[Hashable]) -> None:

@@ -20,8 +20,9 @@ class PromptTooLong(ValueError):
     """A templated prompt exceeds the limit and `truncation` is `error`."""
 
     def __init__(self, tokens: int, limit: int):
-        super().__init__(f"templated prompt has {tokens} tokens, more than the limit of {limit} "
-                         f"(prompts.truncation: error)")
+        super().__init__(
+            f"templated prompt has {tokens} tokens, more than the limit of {limit} (prompts.truncation: error)"
+        )
         self.tokens, self.limit = tokens, limit
 
 
@@ -29,8 +30,9 @@ def load_tokenizer(model: ModelSettings) -> Any:
     """The model's own tokenizer (with its chat template), from the local folder or cache."""
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(model.tokenizer or model.path, revision=model.revision,
-                                         trust_remote_code=model.trust_remote_code)
+    return AutoTokenizer.from_pretrained(
+        model.tokenizer or model.path, revision=model.revision, trust_remote_code=model.trust_remote_code
+    )
 
 
 def prompt_limit(model: ModelSettings, sampling: SamplingSettings, prompts: PromptSettings) -> int:
@@ -39,16 +41,17 @@ def prompt_limit(model: ModelSettings, sampling: SamplingSettings, prompts: Prom
     if model.max_model_len:
         room = model.max_model_len - sampling.max_new_tokens
         if room < 1:
-            raise ValueError(f"max_model_len={model.max_model_len} leaves no room for a prompt next to "
-                             f"max_new_tokens={sampling.max_new_tokens}")
+            raise ValueError(
+                f"max_model_len={model.max_model_len} leaves no room for a prompt next to "
+                f"max_new_tokens={sampling.max_new_tokens}"
+            )
         limit = min(limit, room)
     return limit
 
 
 def template_ids(tokenizer: Any, messages: list[dict], chat_template_kwargs: dict) -> list[int]:
     """Token ids of the chat-templated prompt with a generation prompt, exactly as `LLM.chat` builds them."""
-    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True,
-                                         **chat_template_kwargs)
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True, **chat_template_kwargs)
     return list(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
@@ -62,5 +65,5 @@ def truncate(ids: list[int], limit: int, max_prompt_length: int, mode: str) -> P
         raise PromptTooLong(n, limit)
     if mode not in ("left", "right"):
         raise ValueError(f"unknown truncation mode {mode!r}")
-    kept = ids[n - limit:] if mode == "left" else ids[:limit]
+    kept = ids[n - limit :] if mode == "left" else ids[:limit]
     return PreparedPrompt(kept, n, too_long, True)

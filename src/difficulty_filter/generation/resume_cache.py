@@ -15,8 +15,8 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .. import atomic
 from ..batch_check import BatchFileError, Expected, read_checked
@@ -27,8 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def batch_key(settings: dict, rows: Sequence[Row]) -> str:
-    payload = {"settings": settings,
-               "rows": [[r.index, r.data_source, r.messages] for r in rows]}
+    payload = {"settings": settings, "rows": [[r.index, r.data_source, r.messages] for r in rows]}
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
 

@@ -48,15 +48,27 @@ def base_url(url: str) -> str:
 
 
 class ServerClient(SampleStream):
-    def __init__(self, urls: Sequence[str], server: ServerSettings, sampling: SamplingSettings,
-                 count_tokens: Callable[[str], int], alive: Callable[[], bool] | None = None,
-                 backoff_seconds: float = 0.5, max_backoff_seconds: float = 30.0):
+    def __init__(
+        self,
+        urls: Sequence[str],
+        server: ServerSettings,
+        sampling: SamplingSettings,
+        count_tokens: Callable[[str], int],
+        alive: Callable[[], bool] | None = None,
+        backoff_seconds: float = 0.5,
+        max_backoff_seconds: float = 30.0,
+    ):
         if not urls:
             raise ValueError("no server URL")
         self.urls = [base_url(u) for u in urls]
         self.server = server
-        self.fields = {**sampling_fields(sampling), "min_p": 0.0, "presence_penalty": 0.0,
-                       "frequency_penalty": 0.0, "return_token_ids": True}
+        self.fields = {
+            **sampling_fields(sampling),
+            "min_p": 0.0,
+            "presence_penalty": 0.0,
+            "frequency_penalty": 0.0,
+            "return_token_ids": True,
+        }
         self.count_tokens = count_tokens
         self.alive = alive
         self.backoff, self.max_backoff = backoff_seconds, max_backoff_seconds
@@ -103,7 +115,7 @@ class ServerClient(SampleStream):
                 raise ServerError(f"the vLLM server at {url} died ({problem})")
             if attempt == retries or self._stop.is_set():
                 raise ServerError(f"{url}{path} failed after {attempt + 1} attempt(s): {problem}")
-            delay = min(self.max_backoff, self.backoff * 2 ** attempt) * random.uniform(0.5, 1.0)
+            delay = min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
             attempt += 1
             log.warning("%s%s: %s; retry %d/%d in %.1f s", url, path, problem, attempt, retries, delay)
             time.sleep(delay)
@@ -124,8 +136,11 @@ class ServerClient(SampleStream):
             log.warning("prompt rejected by the server: %s", exc)
             return None
         [c] = reply["choices"]
-        return Sample(c["text"], len(c["token_ids"]) if c.get("token_ids") is not None
-                      else self.count_tokens(c["text"]), finish_reason(c.get("finish_reason")))
+        return Sample(
+            c["text"],
+            len(c["token_ids"]) if c.get("token_ids") is not None else self.count_tokens(c["text"]),
+            finish_reason(c.get("finish_reason")),
+        )
 
     # -- SampleStream ---------------------------------------------------------------------------------
     @property

@@ -10,8 +10,15 @@ from ..settings import ModelSettings, PromptSettings, SamplingSettings, as_dict
 #: Bump on purpose when the same settings would now give other text (e.g. a new seeding scheme).
 GENERATION_FORMAT_VERSION = "2"  # 2: one request and one seed per sample (generation/seeds.py)
 #: Model settings that change generated text; engine, parallelism, memory and server settings do not.
-OUTPUT_MODEL_KEYS = ("path", "revision", "tokenizer", "dtype", "max_model_len", "trust_remote_code",
-                     "chat_template_kwargs")
+OUTPUT_MODEL_KEYS = (
+    "path",
+    "revision",
+    "tokenizer",
+    "dtype",
+    "max_model_len",
+    "trust_remote_code",
+    "chat_template_kwargs",
+)
 
 
 @dataclass(frozen=True)
@@ -22,8 +29,12 @@ class Request:
 
 def triggers(model: ModelSettings, sampling: SamplingSettings, prompts: PromptSettings) -> dict:
     """Everything that changes the generated text for given prompts: the generate rule's rerun triggers."""
-    return {"model": {k: as_dict(getattr(model, k)) for k in OUTPUT_MODEL_KEYS},
-            "sampling": as_dict(sampling), "prompts": as_dict(prompts), "format": GENERATION_FORMAT_VERSION}
+    return {
+        "model": {k: as_dict(getattr(model, k)) for k in OUTPUT_MODEL_KEYS},
+        "sampling": as_dict(sampling),
+        "prompts": as_dict(prompts),
+        "format": GENERATION_FORMAT_VERSION,
+    }
 
 
 def sampling_fields(sampling: SamplingSettings) -> dict:
@@ -59,11 +70,18 @@ def vllm_version() -> str | None:
     return None
 
 
-def file_metadata(model: ModelSettings, sampling: SamplingSettings, prompts: PromptSettings,
-                  cache_key: str | None) -> dict:
+def file_metadata(
+    model: ModelSettings, sampling: SamplingSettings, prompts: PromptSettings, cache_key: str | None
+) -> dict:
     """The `difficulty_filter.generation` metadata of a batch file (no API key)."""
     recorded = as_dict(model)
     recorded.pop("slurm")
     recorded["server"].pop("api_key")
-    return {"model": recorded, "sampling": as_dict(sampling), "prompts": as_dict(prompts),
-            "format": GENERATION_FORMAT_VERSION, "vllm_version": vllm_version(), "cache_key": cache_key}
+    return {
+        "model": recorded,
+        "sampling": as_dict(sampling),
+        "prompts": as_dict(prompts),
+        "format": GENERATION_FORMAT_VERSION,
+        "vllm_version": vllm_version(),
+        "cache_key": cache_key,
+    }

@@ -36,10 +36,19 @@ class _Batch:
     prompts: list[PreparedPrompt] = field(default_factory=list)
 
 
-def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: ModelSettings,
-              sampling: SamplingSettings, prompts: PromptSettings, cache_dir: str, rollouts: str | None = None,
-              gpu_lock_dir: str | None = None, progress: Progress | None = None,
-              adaptive: AdaptivePlan | None = None, skipped_rows: Collection[int] = ()) -> dict:
+def run_shard(
+    dataset_path: str,
+    parts: list[tuple[int, int, str]],
+    model: ModelSettings,
+    sampling: SamplingSettings,
+    prompts: PromptSettings,
+    cache_dir: str,
+    rollouts: str | None = None,
+    gpu_lock_dir: str | None = None,
+    progress: Progress | None = None,
+    adaptive: AdaptivePlan | None = None,
+    skipped_rows: Collection[int] = (),
+) -> dict:
     """Write one generations Parquet per `(row_start, row_stop, path)` part; return run statistics.
 
     Batches found in the resume cache (left by an interrupted run) are reused; the model is loaded only if some
@@ -55,8 +64,9 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
     started = time.monotonic()
     stats = {"model_loads": 0, "prompts": 0, "output_tokens": 0, "seconds": 0.0, "reused_batches": 0}
     if model.engine == "file":  # responses from `rollouts` (imported by rule import_generations): nothing to cache
-        stats["prompts"] = copy_rollouts(rollouts, parts, sampling.n, file_metadata(model, sampling, prompts, None),
-                                         progress)
+        stats["prompts"] = copy_rollouts(
+            rollouts, parts, sampling.n, file_metadata(model, sampling, prompts, None), progress
+        )
         stats["seconds"] = round(time.monotonic() - started, 3)
         return stats
     cache = ResumeCache(cache_dir)
@@ -83,8 +93,11 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
             stats["model_loads"] = loads
             progress.note(model_loads=loads)
             progress.phase("generating")
-            tables = (_adaptive_tables(engine, todo, dataset_path, sampling, adaptive, skipped_rows) if adaptive
-                      else _full_tables(engine, todo, sampling))
+            tables = (
+                _adaptive_tables(engine, todo, dataset_path, sampling, adaptive, skipped_rows)
+                if adaptive
+                else _full_tables(engine, todo, sampling)
+            )
             for batch, table, generated_tokens in tables:
                 write_batch(batch.out, table, file_metadata(model, sampling, prompts, batch.key))
                 cache.store(batch.key, batch.out)
@@ -100,28 +113,45 @@ def run_shard(dataset_path: str, parts: list[tuple[int, int, str]], model: Model
 
 def _full_tables(engine, todo: list[_Batch], sampling: SamplingSettings):
     """(batch, generations table, tokens generated) as batches finish: n samples per prompt."""
-    requests = [[Request(p.token_ids, prompt_seeds(sampling.seed, r.index, sampling.n))
-                 for r, p in zip(b.rows, b.prompts)] for b in todo]
+    requests = [
+        [Request(p.token_ids, prompt_seeds(sampling.seed, r.index, sampling.n)) for r, p in zip(b.rows, b.prompts)]
+        for b in todo
+    ]
     for i, results in engine.generate(requests):
         table = batch_table(todo[i].rows, todo[i].prompts, results)
         yield todo[i], table, sum(table.column("response_tokens").to_pylist())
 
 
-def _adaptive_tables(engine, todo: list[_Batch], dataset_path: str, sampling: SamplingSettings,
-                     plan: AdaptivePlan, skipped_rows: set[int]):
+def _adaptive_tables(
+    engine,
+    todo: list[_Batch],
+    dataset_path: str,
+    sampling: SamplingSettings,
+    plan: AdaptivePlan,
+    skipped_rows: set[int],
+):
     """(batch, generations table with records, tokens generated) as batches finish: samples scored as they
     arrive, each prompt stopped by the plan's rule, cascade-skipped rows not sampled."""
     if not isinstance(engine, SampleStream):
-        raise ValueError(f"sampling.adaptive needs an engine that streams samples (offline or server), "
-                         f"not {type(engine).__name__}")
+        raise ValueError(
+            f"sampling.adaptive needs an engine that streams samples (offline or server), not {type(engine).__name__}"
+        )
     truth = truth_rows(dataset_path, todo[0].rows[0].index, todo[-1].rows[-1].index + 1)
-    jobs = [[AdaptivePrompt(r.index, p.token_ids, r.index in skipped_rows) for r, p in zip(b.rows, b.prompts)]
-            for b in todo]
+    jobs = [
+        [AdaptivePrompt(r.index, p.token_ids, r.index in skipped_rows) for r, p in zip(b.rows, b.prompts)] for b in todo
+    ]
     with BackgroundScorer(plan.reward) as scorer:
-        for done in sample_adaptively(engine, scorer, jobs, plan.rule, sampling.n, sampling.seed,
-                                      plan.reward.exclude_infra_errors,
-                                      lambda row, s: score_request(truth[row], s.text, s.finish_reason),
-                                      plan.speculate):
+        for done in sample_adaptively(
+            engine,
+            scorer,
+            jobs,
+            plan.rule,
+            sampling.n,
+            sampling.seed,
+            plan.reward.exclude_infra_errors,
+            lambda row, s: score_request(truth[row], s.text, s.finish_reason),
+            plan.speculate,
+        ):
             batch = todo[done.number]
             yield batch, batch_table(batch.rows, batch.prompts, done.samples, done.records), done.generated_tokens
 
@@ -132,11 +162,17 @@ def _part_rows(dataset_path: str, parts: list[tuple[int, int, str]]):
     lo, hi = (min(s for s, _ in real), max(e for _, e in real)) if real else (0, 0)
     rows = read_rows(dataset_path, lo, hi) if real else []
     for start, stop, out in parts:
-        yield start, stop, out, rows[start - lo:stop - lo] if stop > start else []
+        yield start, stop, out, rows[start - lo : stop - lo] if stop > start else []
 
 
-def _prepare(todo: list[_Batch], tokenizer, dataset_path: str, model: ModelSettings, sampling: SamplingSettings,
-             prompts: PromptSettings) -> None:
+def _prepare(
+    todo: list[_Batch],
+    tokenizer,
+    dataset_path: str,
+    model: ModelSettings,
+    sampling: SamplingSettings,
+    prompts: PromptSettings,
+) -> None:
     """Template and truncate every prompt before any model is loaded (so `truncation: error` fails fast)."""
     limit = prompt_limit(model, sampling, prompts)
     for batch in todo:

@@ -7,5 +7,14 @@ from .build import INDEX_COLUMNS, build_index, triggers, write_index
 from .read import RowIndex, index_of, read_index
 from .row_id import ID_KEYS, row_id
 
-__all__ = ["ID_KEYS", "INDEX_COLUMNS", "RowIndex", "build_index", "index_of", "read_index", "row_id", "triggers",
-           "write_index"]
+__all__ = [
+    "ID_KEYS",
+    "INDEX_COLUMNS",
+    "RowIndex",
+    "build_index",
+    "index_of",
+    "read_index",
+    "row_id",
+    "triggers",
+    "write_index",
+]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .. import atomic
 from ..dataset import REQUIRED_COLUMNS, DatasetError, check_columns, open_parquet
@@ -23,14 +22,16 @@ log = logging.getLogger(__name__)
 #: Bump when the index's columns or checks change (its rule's params carry it).
 INDEX_FORMAT_VERSION = "1"
 METADATA_KEY = "difficulty_filter.index"
-INDEX_COLUMNS = pa.schema([
-    ("row_index", pa.int64()),
-    ("row_id", pa.string()),
-    ("data_source", pa.string()),
-    ("domain", pa.string()),
-    ("verifier", pa.string()),
-    ("has_reference", pa.bool_()),
-])
+INDEX_COLUMNS = pa.schema(
+    [
+        ("row_index", pa.int64()),
+        ("row_id", pa.string()),
+        ("data_source", pa.string()),
+        ("domain", pa.string()),
+        ("verifier", pa.string()),
+        ("has_reference", pa.bool_()),
+    ]
+)
 #: Rows read at a time (the dataset is never held whole).
 READ_ROWS = 2048
 #: Problems listed in one error before the pass stops.
@@ -40,8 +41,11 @@ _COLUMNS = (*REQUIRED_COLUMNS, "extra_info", "apply_chat_template")
 
 def triggers(filter_settings: FilterSettings, reward: RewardSettings) -> dict:
     """Settings that change the index: how rows are keyed and how data sources route to verifiers."""
-    return {"format": INDEX_FORMAT_VERSION, "key_by": filter_settings.key_by,
-            "custom_verifiers": as_dict(reward.custom_verifiers)}
+    return {
+        "format": INDEX_FORMAT_VERSION,
+        "key_by": filter_settings.key_by,
+        "custom_verifiers": as_dict(reward.custom_verifiers),
+    }
 
 
 def build_index(path: str | Path, key_by: str, reward: RewardSettings) -> pa.Table:
@@ -58,13 +62,21 @@ def build_index(path: str | Path, key_by: str, reward: RewardSettings) -> pa.Tab
             found += checks.ground_truth_problems(row["reward_model"], route, row.get("extra_info"), reward)
         rid = row_id(row.get("extra_info"), position, key_by)
         if rid is None:
-            found.append(("extra_info", "no row id (none of index, idx, id is set); "
-                                        "set filter.key_by: position to key rows by position"))
+            found.append(
+                (
+                    "extra_info",
+                    "no row id (none of index, idx, id is set); set filter.key_by: position to key rows by position",
+                )
+            )
         else:
             key = f"{row['data_source']}_{rid}"
             if key in seen:
-                found.append(("extra_info", f"id key {key!r} repeats row {seen[key]}; "
-                                            "set filter.key_by: position to key rows by position"))
+                found.append(
+                    (
+                        "extra_info",
+                        f"id key {key!r} repeats row {seen[key]}; set filter.key_by: position to key rows by position",
+                    )
+                )
             seen.setdefault(key, position)
         problems += [str(DatasetError(path, position, field, message)) for field, message in found]
         if len(problems) >= MAX_PROBLEMS:
@@ -82,11 +94,18 @@ def write_index(dataset_path: str | Path, out_path: str | Path, key_by: str, rew
     """The index stage: validate, then write the index atomically; returns its summary (also in the metadata)."""
     table = build_index(dataset_path, key_by, reward)
     verifiers = Counter(table.column("verifier").to_pylist())
-    summary = {"rows": table.num_rows, "key_by": key_by, "verifiers": dict(verifiers),
-               "unknown_sources": verifiers.get("unknown", 0)}
+    summary = {
+        "rows": table.num_rows,
+        "key_by": key_by,
+        "verifiers": dict(verifiers),
+        "unknown_sources": verifiers.get("unknown", 0),
+    }
     if summary["unknown_sources"]:
-        log.warning("%s: %d row(s) have a data_source no verifier knows; they are scored unknown_source",
-                    dataset_path, summary["unknown_sources"])
+        log.warning(
+            "%s: %d row(s) have a data_source no verifier knows; they are scored unknown_source",
+            dataset_path,
+            summary["unknown_sources"],
+        )
     atomic.write_parquet(out_path, table, {METADATA_KEY: summary})
     return summary
 
@@ -109,7 +128,12 @@ def _rows(path: str | Path) -> Iterator[tuple[int, dict]]:
 def _append(columns: dict[str, list], position: int, rid: str, row: dict, route) -> None:
     extra_info = row.get("extra_info") if isinstance(row.get("extra_info"), dict) else {}
     reference = extra_info.get("reference")
-    for name, value in (("row_index", position), ("row_id", rid), ("data_source", row["data_source"]),
-                        ("domain", domain_of(row["data_source"])), ("verifier", route.name),
-                        ("has_reference", isinstance(reference, str) and bool(reference.strip()))):
+    for name, value in (
+        ("row_index", position),
+        ("row_id", rid),
+        ("data_source", row["data_source"]),
+        ("domain", domain_of(row["data_source"])),
+        ("verifier", route.name),
+        ("has_reference", isinstance(reference, str) and bool(reference.strip())),
+    ):
         columns[name].append(value)

@@ -9,7 +9,8 @@ parser to drift.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..dataset import prompt_messages
 from ..outcomes import VERIFIER_ERROR
@@ -49,8 +50,9 @@ def data_source_problems(data_source: Any) -> Iterator[Problem]:
         yield "data_source", f"expected a non-empty string, got {data_source!r}"
 
 
-def ground_truth_problems(reward_model: Any, route: Route, extra_info: Any,
-                          reward: RewardSettings) -> Iterator[Problem]:
+def ground_truth_problems(
+    reward_model: Any, route: Route, extra_info: Any, reward: RewardSettings
+) -> Iterator[Problem]:
     """Present, not null, clean text, and usable by the row's verifier (unknown sources are not checked)."""
     field = "reward_model.ground_truth"
     if not isinstance(reward_model, dict) or "ground_truth" not in reward_model:

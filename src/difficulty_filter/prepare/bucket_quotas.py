@@ -59,15 +59,20 @@ def bucket_labels(frame: pl.DataFrame, column: str, path: str | Path, offset: in
     return frame.select(label).to_series().to_numpy()
 
 
-def sample_by_bucket(candidates: np.ndarray, labels: np.ndarray, k: int, quotas: dict[str, Fraction],
-                     seed: int, key: str) -> tuple[np.ndarray, dict[str, Any]]:
+def sample_by_bucket(
+    candidates: np.ndarray, labels: np.ndarray, k: int, quotas: dict[str, Fraction], seed: int, key: str
+) -> tuple[np.ndarray, dict[str, Any]]:
     """`k` candidate positions split over the quota buckets, plus a per-bucket report."""
     picked, report = [], {}
     for (name, _), quota in zip(quotas.items(), apportion(k, list(quotas.values()))):
         pool = candidates[labels == name]
         chosen = sample_positions(pool, quota, rng(seed, key, name))
         picked.append(chosen)
-        report[name] = {"available": int(len(pool)), "quota": quota, "sampled": int(len(chosen)),
-                        "shortfall": quota - int(len(chosen))}
+        report[name] = {
+            "available": len(pool),
+            "quota": quota,
+            "sampled": len(chosen),
+            "shortfall": quota - len(chosen),
+        }
     summary = {"buckets": report, "rows_without_pass_rate": int(np.equal(labels, None).sum())}
     return np.sort(np.concatenate(picked)), summary

@@ -15,11 +15,15 @@ def check_schema(path: str | Path, schema: pl.Schema) -> None:
         if column not in schema:
             raise DatasetError(path, None, column, f"required column is missing (columns: {', '.join(schema)})")
     prompt = schema["prompt"]
-    fields = {f.name: f.dtype for f in prompt.inner.fields} \
-        if isinstance(prompt, pl.List) and isinstance(prompt.inner, pl.Struct) else {}
+    fields = (
+        {f.name: f.dtype for f in prompt.inner.fields}
+        if isinstance(prompt, pl.List) and isinstance(prompt.inner, pl.Struct)
+        else {}
+    )
     if fields.get("role") != pl.String or fields.get("content") != pl.String:
-        raise DatasetError(path, None, "prompt",
-                           f"expected a list of {{role: str, content: str}} messages, got {prompt}")
+        raise DatasetError(
+            path, None, "prompt", f"expected a list of {{role: str, content: str}} messages, got {prompt}"
+        )
     if schema["data_source"] != pl.String:
         raise DatasetError(path, None, "data_source", f"expected strings, got {schema['data_source']}")
 

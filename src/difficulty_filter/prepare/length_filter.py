@@ -7,8 +7,9 @@ tolerance is 0; the original's 100-token safety margin is `tolerance=100`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -16,8 +17,13 @@ from .naming import PrepareError
 
 
 class PromptLengthFilter:
-    def __init__(self, tokenizer_dir: str | Path, max_prompt_tokens: int, tolerance: int = 0,
-                 chat_template_kwargs: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        tokenizer_dir: str | Path,
+        max_prompt_tokens: int,
+        tolerance: int = 0,
+        chat_template_kwargs: dict[str, Any] | None = None,
+    ):
         if max_prompt_tokens - tolerance < 1:
             raise PrepareError(f"max_prompt_tokens ({max_prompt_tokens}) - length tolerance ({tolerance}) must be >= 1")
         self.tokenizer_dir = str(tokenizer_dir)
@@ -31,8 +37,9 @@ class PromptLengthFilter:
         """Token count of every templated prompt (one batched template + tokenizer call)."""
         if not prompts:
             return np.zeros(0, dtype=np.int64)
-        texts = self.tokenizer.apply_chat_template(list(prompts), tokenize=False, add_generation_prompt=True,
-                                                   **self.chat_template_kwargs)
+        texts = self.tokenizer.apply_chat_template(
+            list(prompts), tokenize=False, add_generation_prompt=True, **self.chat_template_kwargs
+        )
         ids = self.tokenizer(texts, add_special_tokens=False, return_attention_mask=False)["input_ids"]
         return np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
 

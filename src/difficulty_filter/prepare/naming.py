@@ -30,8 +30,9 @@ def name_part(stem: str) -> str:
     """The part of an input file stem after its first `__` (the stem must contain one)."""
     head, sep, rest = stem.partition("__")
     if not sep or not head or not rest:
-        raise PrepareError(f"input name {stem!r} must look like '<domain>__<name>' "
-                           "(contain '__' with text on both sides)")
+        raise PrepareError(
+            f"input name {stem!r} must look like '<domain>__<name>' (contain '__' with text on both sides)"
+        )
     return rest
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import polars as pl
 
@@ -26,10 +26,13 @@ from ..dataset import DatasetError
 from .naming import PrepareError
 
 LOGIC_PUZZLE_PREFIXES = ("zebra_puzzle", "ordering_puzzle", "graph")
-TABLE_INSTRUCTION = ("Please output the final answer within \\boxed{}. "
-                     "If there are multiple answers, please output them separated by |.")
-TABLE_INSTRUCTION_REFINED = ("Please output the final answer in \\boxed{}. "
-                             "If there are multiple answers, include them in a single box, separated by |.")
+TABLE_INSTRUCTION = (
+    "Please output the final answer within \\boxed{}. If there are multiple answers, please output them separated by |."
+)
+TABLE_INSTRUCTION_REFINED = (
+    "Please output the final answer in \\boxed{}. "
+    "If there are multiple answers, include them in a single box, separated by |."
+)
 CUT_MARKER = "\n...\n"
 GROUND_TRUTH = "reward_model.ground_truth"
 
@@ -44,12 +47,14 @@ class PatchOptions:
         if self.max_tests < 1:
             raise PrepareError(f"codegen max tests must be >= 1, got {self.max_tests}")
         if self.max_prompt_chars < 4 * len(CUT_MARKER):
-            raise PrepareError(f"codegen max prompt chars must be >= {4 * len(CUT_MARKER)}, "
-                               f"got {self.max_prompt_chars}")
+            raise PrepareError(
+                f"codegen max prompt chars must be >= {4 * len(CUT_MARKER)}, got {self.max_prompt_chars}"
+            )
 
 
-def apply(frame: pl.DataFrame, domain: str, options: PatchOptions, path: str | Path,
-          offset: int = 0) -> tuple[pl.DataFrame, dict[str, int]]:
+def apply(
+    frame: pl.DataFrame, domain: str, options: PatchOptions, path: str | Path, offset: int = 0
+) -> tuple[pl.DataFrame, dict[str, int]]:
     """Patched frame and the number of rows each patch changed; `offset` is the frame's first row in `path`."""
     if domain == "logic":
         return _logic(frame)
@@ -79,7 +84,8 @@ def _user_contents(update: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     is_user = message.field("role") == "user"
     content = message.field("content")
     return pl.col("prompt").list.eval(
-        message.with_fields(pl.when(is_user).then(update(content)).otherwise(content).alias("content")))
+        message.with_fields(pl.when(is_user).then(update(content)).otherwise(content).alias("content"))
+    )
 
 
 def _any_user_content(test: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
@@ -90,7 +96,8 @@ def _any_user_content(test: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
 def _table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     count = int(frame.select(_any_user_content(lambda c: c.str.contains(TABLE_INSTRUCTION, literal=True)).sum()).item())
     frame = frame.with_columns(
-        _user_contents(lambda c: c.str.replace_all(TABLE_INSTRUCTION, TABLE_INSTRUCTION_REFINED, literal=True)))
+        _user_contents(lambda c: c.str.replace_all(TABLE_INSTRUCTION, TABLE_INSTRUCTION_REFINED, literal=True))
+    )
     return frame, {"instruction_refined": count}
 
 
@@ -101,13 +108,18 @@ def _stem(frame: pl.DataFrame, path: str | Path, offset: int) -> tuple[pl.DataFr
     if "question" in {f.name for f in frame.schema["extra_info"].fields}:
         sources.append(pl.col("extra_info").struct.field("question").cast(pl.String))
     if not sources:
-        raise DatasetError(path, None, "raw_prompt",
-                           "stem rows need a raw_prompt column (copied to extra_info.question)")
+        raise DatasetError(
+            path, None, "raw_prompt", "stem rows need a raw_prompt column (copied to extra_info.question)"
+        )
     question = pl.coalesce(sources)
     missing = frame.select(question.is_null().arg_true()).to_series()
     if len(missing):
-        raise DatasetError(path, offset + int(missing[0]), "raw_prompt",
-                           "is null and extra_info.question is not set; stem rows need the question text")
+        raise DatasetError(
+            path,
+            offset + int(missing[0]),
+            "raw_prompt",
+            "is null and extra_info.question is not set; stem rows need the question text",
+        )
     frame = frame.with_columns(pl.col("extra_info").struct.with_fields(question.alias("question")))
     return frame, {"question_set": frame.height}
 
@@ -116,15 +128,21 @@ def _cut_prompts(frame: pl.DataFrame, max_chars: int) -> tuple[pl.DataFrame, dic
     head = max_chars // 4
     tail = max_chars - head - len(CUT_MARKER)
     count = int(frame.select(_any_user_content(lambda c: c.str.len_chars() > max_chars).sum()).item())
-    frame = frame.with_columns(_user_contents(lambda c: pl.when(c.str.len_chars() > max_chars)
-                                              .then(pl.concat_str([c.str.slice(0, head), pl.lit(CUT_MARKER),
-                                                                   c.str.slice(-tail)]))
-                                              .otherwise(c)))
+    frame = frame.with_columns(
+        _user_contents(
+            lambda c: (
+                pl.when(c.str.len_chars() > max_chars)
+                .then(pl.concat_str([c.str.slice(0, head), pl.lit(CUT_MARKER), c.str.slice(-tail)]))
+                .otherwise(c)
+            )
+        )
+    )
     return frame, {"prompt_cut": count}
 
 
-def _trim_tests(frame: pl.DataFrame, options: PatchOptions, path: str | Path,
-                offset: int) -> tuple[pl.DataFrame, dict[str, int]]:
+def _trim_tests(
+    frame: pl.DataFrame, options: PatchOptions, path: str | Path, offset: int
+) -> tuple[pl.DataFrame, dict[str, int]]:
     dtype = frame.schema["reward_model"]
     if not isinstance(dtype, pl.Struct) or "ground_truth" not in {f.name for f in dtype.fields}:
         raise DatasetError(path, None, GROUND_TRUTH, f"missing (reward_model is {dtype})")
@@ -135,8 +153,9 @@ def _trim_tests(frame: pl.DataFrame, options: PatchOptions, path: str | Path,
     patched = [trim_ground_truth(gt, options, path, offset + i) for i, gt in enumerate(values)]
     count = sum(new is not None for new in patched)
     if count:
-        merged = pl.Series("ground_truth", [old if new is None else new for old, new in zip(values, patched)],
-                           dtype=pl.String)
+        merged = pl.Series(
+            "ground_truth", [old if new is None else new for old, new in zip(values, patched)], dtype=pl.String
+        )
         frame = frame.with_columns(pl.col("reward_model").struct.with_fields(pl.lit(merged)))
     return frame, {"tests_trimmed": count}
 
@@ -157,6 +176,10 @@ def trim_ground_truth(text: str | None, options: PatchOptions, path: str | Path,
     if len(inputs) <= options.max_tests:
         return None
     keep = sorted(random.Random(f"{options.seed}\0{text}").sample(range(len(inputs)), options.max_tests))
-    truth.update(inputs=[inputs[i] for i in keep], outputs=[outputs[i] for i in keep],
-                 complete_inputs=inputs, complete_outputs=outputs)
+    truth.update(
+        inputs=[inputs[i] for i in keep],
+        outputs=[outputs[i] for i in keep],
+        complete_inputs=inputs,
+        complete_outputs=outputs,
+    )
     return json.dumps(truth, ensure_ascii=False)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -76,7 +77,7 @@ def prepare(inputs: Sequence[str | Path], settings: Settings) -> dict[str, Any]:
 
 def _check_settings(paths: list[Path], settings: Settings) -> None:
     check_domain(settings.domain)
-    settings.patch_options  # validates the codegen limits
+    _ = settings.patch_options  # validates the codegen limits
     if not paths:
         raise PrepareError("no input files")
     if settings.target_sample_size < -1:
@@ -103,8 +104,11 @@ def scan(path: Path, settings: Settings) -> FileScan:
         check_rows(frame, path, offset)
         frame, changed = patches.apply(frame, settings.domain, settings.patch_options, path, offset)
         result.patched.update(changed)
-        keep = np.ones(frame.height, dtype=bool) if settings.length_filter is None \
+        keep = (
+            np.ones(frame.height, dtype=bool)
+            if settings.length_filter is None
             else settings.length_filter.keep(frame["prompt"].to_list())
+        )
         kept.append(offset + np.flatnonzero(keep))
         if settings.bucket_quotas is not None:
             labels.append(bucket_labels(frame, settings.pass_rate_column, path, offset)[keep])
@@ -113,26 +117,37 @@ def scan(path: Path, settings: Settings) -> FileScan:
         result.kept = np.concatenate(kept)
     if settings.bucket_quotas is not None:
         result.labels = np.concatenate(labels) if labels else np.zeros(0, dtype=object)
-    log.info("%s: %d rows, %d after the length filter, patched %s", path, result.rows_input, len(result.kept),
-             dict(result.patched))
+    log.info(
+        "%s: %d rows, %d after the length filter, patched %s",
+        path,
+        result.rows_input,
+        len(result.kept),
+        dict(result.patched),
+    )
     return result
 
 
 def _sample_and_write(scan_: FileScan, quota: int, settings: Settings) -> dict[str, Any]:
     key = scan_.stem
-    record: dict[str, Any] = {"input": str(scan_.path), "rows_input": scan_.rows_input,
-                              "rows_after_length_filter": int(len(scan_.kept)),
-                              "patched_input_rows": dict(scan_.patched), "quota": quota}
+    record: dict[str, Any] = {
+        "input": str(scan_.path),
+        "rows_input": scan_.rows_input,
+        "rows_after_length_filter": len(scan_.kept),
+        "patched_input_rows": dict(scan_.patched),
+        "quota": quota,
+    }
     if settings.bucket_quotas is not None:
-        positions, record["bucket_quotas"] = sample_by_bucket(scan_.kept, scan_.labels, quota, settings.bucket_quotas,
-                                                              settings.seed, key)
+        positions, record["bucket_quotas"] = sample_by_bucket(
+            scan_.kept, scan_.labels, quota, settings.bucket_quotas, settings.seed, key
+        )
     else:
         positions = sample_positions(scan_.kept, quota, rng(settings.seed, key))
-    record["rows_sampled"] = int(len(positions))
+    record["rows_sampled"] = len(positions)
     record["shortfall"] = quota - record["rows_sampled"]
     if record["shortfall"]:
-        log.warning("%s: quota %d but only %d rows could be sampled; took them all", scan_.path, quota,
-                    record["rows_sampled"])
+        log.warning(
+            "%s: quota %d but only %d rows could be sampled; took them all", scan_.path, quota, record["rows_sampled"]
+        )
     name = output_name(settings.domain, key, len(positions))
     write_rows(scan_.path, positions, settings.output_dir / name, settings)
     record["output"] = name
@@ -142,10 +157,16 @@ def _sample_and_write(scan_: FileScan, quota: int, settings: Settings) -> dict[s
 def write_rows(path: Path, positions: np.ndarray, out_path: Path, settings: Settings) -> None:
     """Write the rows at sorted `positions` of `path`, patched, streaming batch by batch, atomically."""
     parquet = pq.ParquetFile(path)
-    empty, _ = patches.apply(pl.from_arrow(parquet.schema_arrow.empty_table()), settings.domain,
-                             settings.patch_options, path)
-    metadata = {"source": str(path), "domain": settings.domain, "seed": settings.seed, "rows": int(len(positions)),
-                "version": __version__}
+    empty, _ = patches.apply(
+        pl.from_arrow(parquet.schema_arrow.empty_table()), settings.domain, settings.patch_options, path
+    )
+    metadata = {
+        "source": str(path),
+        "domain": settings.domain,
+        "seed": settings.seed,
+        "rows": len(positions),
+        "version": __version__,
+    }
     schema = empty.to_arrow().schema.with_metadata({METADATA_KEY: json.dumps(metadata)})
     offset = 0
     with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema) as writer:

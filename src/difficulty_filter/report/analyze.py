@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Mapping, Sequence
+from typing import IO, Any
 
 import polars as pl
 from rich.console import Console
@@ -83,41 +84,77 @@ class DatasetReport:
     version: str = __version__
 
     def summary(self) -> dict:
-        matrix = None if self.matrix is None else {
-            "low": self.pair[0], "high": self.pair[1],
-            "counts": {row.pop("low_bucket"): row for row in self.matrix.to_dicts()}}
-        return {"dataset": self.dataset, "version": self.version, "provenance": self.provenance,
-                "models": sorted(self.frame["model"].unique()), "levels": nest_levels(self.buckets),
-                "by_bucket": {model: {row.pop("bucket"): row for row in rows.drop("model").to_dicts()}
-                              for (model,), rows in self.sampling.group_by("model", maintain_order=True)},
-                "pair_matrix": matrix, "samples": self.samples.to_dicts(),
-                "filter": {"by_domain": self.filters.to_dicts(), "summary": self.filter_summary},
-                "notes": [n.as_dict() for n in self.notes], "flagged_rows": self.flagged.to_dicts()}
+        matrix = (
+            None
+            if self.matrix is None
+            else {
+                "low": self.pair[0],
+                "high": self.pair[1],
+                "counts": {row.pop("low_bucket"): row for row in self.matrix.to_dicts()},
+            }
+        )
+        return {
+            "dataset": self.dataset,
+            "version": self.version,
+            "provenance": self.provenance,
+            "models": sorted(self.frame["model"].unique()),
+            "levels": nest_levels(self.buckets),
+            "by_bucket": {
+                model: {row.pop("bucket"): row for row in rows.drop("model").to_dicts()}
+                for (model,), rows in self.sampling.group_by("model", maintain_order=True)
+            },
+            "pair_matrix": matrix,
+            "samples": self.samples.to_dicts(),
+            "filter": {"by_domain": self.filters.to_dicts(), "summary": self.filter_summary},
+            "notes": [n.as_dict() for n in self.notes],
+            "flagged_rows": self.flagged.to_dicts(),
+        }
 
     def render(self, console: Console) -> None:
         console.print(Rule(f"Difficulty report: {self.dataset}"))
         console.print(render.mapping_table({"package version": self.version, **(self.provenance or {})}, "Provenance"))
         _print_levels(console, self.buckets, DATASET_LEVELS)
-        console.print(render.frame_table(self.sampling, "Pass@k and majority vote by difficulty bucket",
-                                         caption=render.SAMPLING_LEGEND))
-        console.print(render.frame_table(self.samples, "Samples drawn per model (sampling.adaptive)",
-                                         caption="saved: share of the n samples per prompt not drawn; "
-                                                 "stop reasons: see docs/adaptive.md"))
+        console.print(
+            render.frame_table(
+                self.sampling, "Pass@k and majority vote by difficulty bucket", caption=render.SAMPLING_LEGEND
+            )
+        )
+        console.print(
+            render.frame_table(
+                self.samples,
+                "Samples drawn per model (sampling.adaptive)",
+                caption="saved: share of the n samples per prompt not drawn; stop reasons: see docs/adaptive.md",
+            )
+        )
         if self.matrix is not None:
-            console.print(render.frame_table(self.matrix, f"Prompts by bucket: {self.pair[0]} (rows, low model) "
-                                                          f"x {self.pair[1]} (columns, high model)"))
+            console.print(
+                render.frame_table(
+                    self.matrix,
+                    f"Prompts by bucket: {self.pair[0]} (rows, low model) x {self.pair[1]} (columns, high model)",
+                )
+            )
         thresholds = self.filter_summary.get("thresholds") or {}
-        console.print(render.frame_table(self.filters, "Filter: rows before and after, dropped rows by reason",
-                                         caption=", ".join(f"{k}={v}" for k, v in thresholds.items())))
+        console.print(
+            render.frame_table(
+                self.filters,
+                "Filter: rows before and after, dropped rows by reason",
+                caption=", ".join(f"{k}={v}" for k, v in thresholds.items()),
+            )
+        )
         if self.notes:
             console.print(render.frame_table(notes_frame(self.notes), "Health notes"))
         else:
             console.print("Health notes: nothing looks broken.")
         if not self.flagged.is_empty():
-            console.print(render.frame_table(
-                self.flagged.head(FLAGGED_SHOWN), "Rows to check",
-                caption=f"{FLAGGED_SHOWN} of {self.flagged.height}; all in flagged.tsv"
-                if self.flagged.height > FLAGGED_SHOWN else None))
+            console.print(
+                render.frame_table(
+                    self.flagged.head(FLAGGED_SHOWN),
+                    "Rows to check",
+                    caption=f"{FLAGGED_SHOWN} of {self.flagged.height}; all in flagged.tsv"
+                    if self.flagged.height > FLAGGED_SHOWN
+                    else None,
+                )
+            )
 
     def artifacts(self) -> dict[str, Writer]:
         name = self.dataset
@@ -129,25 +166,36 @@ class DatasetReport:
             "notes": lambda p: write_tsv(p, notes_frame(self.notes)),
             "flagged": lambda p: write_tsv(p, self.flagged),
             "histogram": lambda p: plots.save_png(
-                plots.pass_rate_histogram(self.frame, f"{name}: pass rates per model and domain"), p),
+                plots.pass_rate_histogram(self.frame, f"{name}: pass rates per model and domain"), p
+            ),
             "lengths": lambda p: plots.save_png(
-                plots.length_vs_pass_rate(self.frame, f"{name}: response length vs pass rate"), p),
+                plots.length_vs_pass_rate(self.frame, f"{name}: response length vs pass rate"), p
+            ),
             "outcomes": lambda p: plots.save_png(
-                plots.outcome_shares(self.frame, f"{name}: outcome of each response"), p),
+                plots.outcome_shares(self.frame, f"{name}: outcome of each response"), p
+            ),
             "filter_effect": lambda p: plots.save_png(
-                plots.filter_effect(self.filters, f"{name}: rows kept and dropped by the filter"), p),
+                plots.filter_effect(self.filters, f"{name}: rows kept and dropped by the filter"), p
+            ),
         }
         if self.matrix is not None:
             low, high = self.pair
             writers["matrix"] = lambda p: write_tsv(p, self.matrix)
             writers["heatmap"] = lambda p: plots.save_png(
-                plots.pair_heatmap(self.matrix, low, high, f"{name}: prompts by bucket, {low} vs {high}"), p)
+                plots.pair_heatmap(self.matrix, low, high, f"{name}: prompts by bucket, {low} vs {high}"), p
+            )
         return writers
 
 
-def analyze_dataset(dataset: str, pass_rates: Mapping[str, str | os.PathLike], annotated: str | os.PathLike,
-                    filter_summary: str | os.PathLike, reference_check: str | os.PathLike,
-                    pair: Sequence[str] | None, report: ReportSettings) -> DatasetReport:
+def analyze_dataset(
+    dataset: str,
+    pass_rates: Mapping[str, str | os.PathLike],
+    annotated: str | os.PathLike,
+    filter_summary: str | os.PathLike,
+    reference_check: str | os.PathLike,
+    pair: Sequence[str] | None,
+    report: ReportSettings,
+) -> DatasetReport:
     """The report of one dataset from its per-model pass rates ({model: path}) and the filter stage's files;
     `report` is the config's report section (pass@k list, health thresholds)."""
     frame = read_pass_rates({dataset: pass_rates})
@@ -156,11 +204,19 @@ def analyze_dataset(dataset: str, pass_rates: Mapping[str, str | os.PathLike], a
     pair = tuple(pair) if pair else None
     ks = usable_ks(report.pass_at_k, frame["n"].max())
     return DatasetReport(
-        dataset=dataset, frame=frame, buckets=level_table(frame, DATASET_LEVELS, ks),
-        sampling=bucket_sampling_table(frame, ks), samples=samples_table(frame), filters=filter_table(summary),
+        dataset=dataset,
+        frame=frame,
+        buckets=level_table(frame, DATASET_LEVELS, ks),
+        sampling=bucket_sampling_table(frame, ks),
+        samples=samples_table(frame),
+        filters=filter_table(summary),
         filter_summary=summary,
-        flagged=flagged, notes=health_notes(frame, flagged, report), provenance=read_provenance(annotated),
-        pair=pair, matrix=pair_matrix(frame, *pair) if pair else None)
+        flagged=flagged,
+        notes=health_notes(frame, flagged, report),
+        provenance=read_provenance(annotated),
+        pair=pair,
+        matrix=pair_matrix(frame, *pair) if pair else None,
+    )
 
 
 @dataclass
@@ -174,10 +230,13 @@ class CombinedReport:
     version: str = __version__
 
     def summary(self) -> dict:
-        return {"model": self.model, "version": self.version,
-                "datasets": self.frame["dataset"].unique(maintain_order=True).to_list(),
-                "keys_in_combined_map": len(self.mapping),
-                "levels": {level: groups[self.model] for level, groups in nest_levels(self.buckets).items()}}
+        return {
+            "model": self.model,
+            "version": self.version,
+            "datasets": self.frame["dataset"].unique(maintain_order=True).to_list(),
+            "keys_in_combined_map": len(self.mapping),
+            "levels": {level: groups[self.model] for level, groups in nest_levels(self.buckets).items()},
+        }
 
     def render(self, console: Console) -> None:
         console.print(Rule(f"Difficulty report: {self.model} on every dataset"))
@@ -189,15 +248,18 @@ class CombinedReport:
             "summary": lambda p: write_json(p, self.summary()),
             "buckets": lambda p: write_tsv(p, self.buckets),
             "mapping": lambda p: write_json(p, self.mapping),
-            "histogram": lambda p: plots.save_png(plots.pass_rate_histogram(
-                self.frame, f"{self.model}: pass rates on every dataset, per domain"), p),
-            "bucket_shares": lambda p: plots.save_png(plots.bucket_shares(
-                per_dataset, "group", f"{self.model}: difficulty buckets per dataset"), p),
+            "histogram": lambda p: plots.save_png(
+                plots.pass_rate_histogram(self.frame, f"{self.model}: pass rates on every dataset, per domain"), p
+            ),
+            "bucket_shares": lambda p: plots.save_png(
+                plots.bucket_shares(per_dataset, "group", f"{self.model}: difficulty buckets per dataset"), p
+            ),
         }
 
 
-def analyze_combined(model: str, pass_rates: Mapping[str, str | os.PathLike],
-                     pass_at_k: Sequence[int]) -> CombinedReport:
+def analyze_combined(
+    model: str, pass_rates: Mapping[str, str | os.PathLike], pass_at_k: Sequence[int]
+) -> CombinedReport:
     """The report of one model over every dataset ({dataset: pass_rates path}), with pass@k for the usable
     values of `pass_at_k`; the combined idx_to_passrate map keeps the later dataset's value for a key two
     datasets share (logged)."""
@@ -207,8 +269,9 @@ def analyze_combined(model: str, pass_rates: Mapping[str, str | os.PathLike],
     return CombinedReport(model=model, frame=frame, buckets=buckets, mapping=mapping)
 
 
-def publish(report: DatasetReport | CombinedReport, outputs: Mapping[str, str | os.PathLike],
-            echo: IO[str] | None = None) -> None:
+def publish(
+    report: DatasetReport | CombinedReport, outputs: Mapping[str, str | os.PathLike], echo: IO[str] | None = None
+) -> None:
     """Print the report's tables to `echo` (stdout by default) and write each named output;
     `overview` is the printed tables as an HTML page."""
     console = render.recording_console(echo)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
 from ..atomic import read_metadata
-from ..filtering.annotate import PROVENANCE_KEY
 from ..domains import with_domain
+from ..filtering.annotate import PROVENANCE_KEY
 from .tables import with_bucket
 
-
 #: Columns of pass_rates.parquet that files of earlier versions lack (read as null).
-LATER_COLUMNS = {"majority_answer": pl.String, "majority_count": pl.Int64, "majority_share": pl.Float64,
-                 "majority_correct": pl.Boolean}
+LATER_COLUMNS = {
+    "majority_answer": pl.String,
+    "majority_count": pl.Int64,
+    "majority_share": pl.Float64,
+    "majority_correct": pl.Boolean,
+}
 
 
 def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.DataFrame:
@@ -30,8 +34,9 @@ def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.
         for model, path in by_model.items()
     ]
     frame = pl.concat(frames, how="diagonal_relaxed")
-    frame = frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in LATER_COLUMNS.items()
-                               if name not in frame.columns)
+    frame = frame.with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in LATER_COLUMNS.items() if name not in frame.columns
+    )
     return with_bucket(with_domain(frame))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import polars as pl
 
@@ -39,8 +39,12 @@ def merge_maps(maps: Mapping[str, Mapping[str, float | None]]) -> dict[str, floa
     for name, mapping in maps.items():
         repeated = [key for key in mapping if key in merged]
         if repeated:
-            log.warning("%d keys of %s were already in an earlier dataset; the later value wins (e.g. %s)",
-                        len(repeated), name, ", ".join(repeated[:3]))
+            log.warning(
+                "%d keys of %s were already in an earlier dataset; the later value wins (e.g. %s)",
+                len(repeated),
+                name,
+                ", ".join(repeated[:3]),
+            )
         merged.update(mapping)
     return merged
 
@@ -58,8 +62,9 @@ def combined_path(output_dir: str | os.PathLike, datasets: Sequence[str], model:
     return Path(output_dir) / combined_name(datasets) / f"{model}_combined.json"
 
 
-def load_maps(output_dir: str | os.PathLike, datasets: Sequence[str], model: str,
-              regenerate: bool = False) -> dict[str, dict[str, float | None]]:
+def load_maps(
+    output_dir: str | os.PathLike, datasets: Sequence[str], model: str, regenerate: bool = False
+) -> dict[str, dict[str, float | None]]:
     """Each dataset's map, rebuilt first with `regenerate` or when missing; datasets without a model
     folder are skipped with a warning."""
     maps = {}

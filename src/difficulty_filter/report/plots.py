@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -18,8 +18,9 @@ from ..outcomes import OUTCOMES
 from ..stats.buckets import BUCKET_NAMES
 
 BUCKET_COLORS = dict(zip(BUCKET_NAMES, colormaps["RdYlGn"](np.linspace(0.05, 0.95, len(BUCKET_NAMES)))))
-OUTCOME_COLORS = dict(zip(OUTCOMES, ("#2ca02c", "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-                                     "#7f7f7f", "#bcbd22")))
+OUTCOME_COLORS = dict(
+    zip(OUTCOMES, ("#2ca02c", "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"))
+)
 REASON_COLORS = ("#d62728", "#1f77b4", "#7f7f7f", "#8c564b", "#9467bd", "#e377c2")
 KEPT_COLOR = "#2ca02c"
 DPI = 110
@@ -81,8 +82,9 @@ def pass_rate_histogram(frame: pl.DataFrame, title: str, series: str = "model", 
         ax.hist(values, bins=bins, label=names, color=[f"C{i}" for i in range(len(names))])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if len(names) > 1:
-        figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(names), 4),
-                      title=series)
+        figure.legend(
+            *axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(names), 4), title=series
+        )
     return figure
 
 
@@ -99,8 +101,9 @@ def pair_heatmap(matrix: pl.DataFrame, low: str, high: str, title: str) -> Figur
     ax.set_title(title, fontsize=13)
     threshold = counts.max() / 2 if counts.size else 0
     for (i, j), value in np.ndenumerate(counts):
-        ax.text(j, i, f"{value:,}", ha="center", va="center", fontsize=9,
-                color="white" if value > threshold else "black")
+        ax.text(
+            j, i, f"{value:,}", ha="center", va="center", fontsize=9, color="white" if value > threshold else "black"
+        )
     figure.colorbar(image, ax=ax, label="prompts")
     return figure
 
@@ -132,8 +135,9 @@ def length_vs_pass_rate(frame: pl.DataFrame, title: str) -> Figure:
     return figure
 
 
-def _stacked_bars(figure: Figure, ax: Axes, labels: Sequence[str], segments: dict[str, np.ndarray],
-                  colors: Sequence, legend_cols: int) -> None:
+def _stacked_bars(
+    figure: Figure, ax: Axes, labels: Sequence[str], segments: dict[str, np.ndarray], colors: Sequence, legend_cols: int
+) -> None:
     """Horizontal stacked bars, first label on top, with the segment legend below the axes."""
     if not len(labels):
         _no_data(ax)
@@ -161,11 +165,13 @@ def outcome_shares(frame: pl.DataFrame, title: str) -> Figure:
     sums = {o: pl.col(f"n_{o}").fill_null(0).sum() for o in outcomes}
     overall = frame.group_by("model").agg(**sums).with_columns(domain=pl.lit("all"))
     per_domain = frame.group_by("model", "domain").agg(**sums)
-    table = pl.concat([overall.select(per_domain.columns), per_domain]).with_columns(
-        order=pl.col("domain") != "all").sort("model", "order", "domain")
+    table = (
+        pl.concat([overall.select(per_domain.columns), per_domain])
+        .with_columns(order=pl.col("domain") != "all")
+        .sort("model", "order", "domain")
+    )
     totals = table.select(pl.sum_horizontal(outcomes)).to_series().to_numpy().astype(float)
-    shares = {o: np.divide(table[o].to_numpy(), totals, out=np.zeros(len(totals)), where=totals > 0)
-              for o in outcomes}
+    shares = {o: np.divide(table[o].to_numpy(), totals, out=np.zeros(len(totals)), where=totals > 0) for o in outcomes}
     figure, ax = _bar_figure(len(table), title)
     labels = [f"{m} · {d}" for m, d in zip(table["model"], table["domain"])]
     _stacked_bars(figure, ax, labels, shares, [OUTCOME_COLORS[o] for o in outcomes], legend_cols=4)
@@ -178,8 +184,9 @@ def outcome_shares(frame: pl.DataFrame, title: str) -> Figure:
 def bucket_shares(table: pl.DataFrame, label: str, title: str) -> Figure:
     """Share of prompts per bucket, one bar per row of a bucket table (labelled by its `label` column)."""
     totals = table["total"].to_numpy().astype(float)
-    shares = {b: np.divide(table[b].to_numpy(), totals, out=np.zeros(len(totals)), where=totals > 0)
-              for b in BUCKET_NAMES}
+    shares = {
+        b: np.divide(table[b].to_numpy(), totals, out=np.zeros(len(totals)), where=totals > 0) for b in BUCKET_NAMES
+    }
     figure, ax = _bar_figure(len(table), title)
     labels = [f"{name} ({total:,})" for name, total in zip(table[label], table["total"])]
     _stacked_bars(figure, ax, labels, shares, [BUCKET_COLORS[b] for b in BUCKET_NAMES], legend_cols=7)
@@ -198,8 +205,14 @@ def filter_effect(table: pl.DataFrame, title: str) -> Figure:
     if other.any():
         segments["dropped (no reason)"] = other
     figure, ax = _bar_figure(len(domains), title)
-    _stacked_bars(figure, ax, domains["domain"].to_list(), segments, [KEPT_COLOR, *REASON_COLORS],
-                  legend_cols=min(len(segments), 6))
+    _stacked_bars(
+        figure,
+        ax,
+        domains["domain"].to_list(),
+        segments,
+        [KEPT_COLOR, *REASON_COLORS],
+        legend_cols=min(len(segments), 6),
+    )
     for y, (before, kept) in enumerate(zip(domains["before"], domains["kept"])):
         ax.text(before, y, f"  {before:,} → {kept:,}", va="center", fontsize=9)
     ax.set_xlim(0, max(domains["before"].max() or 1, 1) * 1.25)

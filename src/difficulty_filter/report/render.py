@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 from rich.console import Console
@@ -25,12 +26,15 @@ def bucket_range(name: str) -> str:
     return f"{'[' if low_in else '('}{low:g}, {high:g}{']' if high_in else ')'}"
 
 
-BUCKET_LEGEND = ("total = prompts with a pass rate; std = population std; buckets: "
-                 + ", ".join(f"{name} {bucket_range(name)}" for name in BUCKET_NAMES))
+BUCKET_LEGEND = "total = prompts with a pass rate; std = population std; buckets: " + ", ".join(
+    f"{name} {bucket_range(name)}" for name in BUCKET_NAMES
+)
 
-SAMPLING_LEGEND = ("pass rate = passed / responses of the group, with its Wilson 95% interval; pass@k = mean "
-                   "unbiased pass@k of prompts with >= k samples; maj@n = share of prompts whose most common answer "
-                   "is correct; majority_share = mean share of that answer among a prompt's responses")
+SAMPLING_LEGEND = (
+    "pass rate = passed / responses of the group, with its Wilson 95% interval; pass@k = mean "
+    "unbiased pass@k of prompts with >= k samples; maj@n = share of prompts whose most common answer "
+    "is correct; majority_share = mean share of that answer among a prompt's responses"
+)
 
 
 def recording_console(file=None) -> Console:
@@ -54,8 +58,9 @@ def frame_table(frame: pl.DataFrame, title: str, caption: str | None = None) -> 
     """`frame` as a rich table: numbers right-aligned, floats with 3 decimals, nulls as `-`."""
     table = Table(title=title, caption=caption, title_justify="left", caption_justify="left")
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left",
-                         overflow="fold", no_wrap=name not in WRAPPED)
+        table.add_column(
+            name, justify="right" if dtype.is_numeric() else "left", overflow="fold", no_wrap=name not in WRAPPED
+        )
     for row in frame.iter_rows():
         table.add_row(*map(_cell, row))
     return table

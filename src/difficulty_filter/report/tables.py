@@ -33,9 +33,12 @@ def with_bucket(frame: pl.DataFrame) -> pl.DataFrame:
     `pass_rate`; null where the pass rate is."""
     if "full_rate_low" not in frame.columns:
         return frame.with_columns(
-            bucket=pl.col("pass_rate").map_elements(bucket_of, return_dtype=pl.String, skip_nulls=True))
-    buckets = [None if rate is None else bucket_of(rate) if low is None else bucket_of_range(low, high)
-               for rate, low, high in frame.select("pass_rate", "full_rate_low", "full_rate_high").iter_rows()]
+            bucket=pl.col("pass_rate").map_elements(bucket_of, return_dtype=pl.String, skip_nulls=True)
+        )
+    buckets = [
+        None if rate is None else bucket_of(rate) if low is None else bucket_of_range(low, high)
+        for rate, low, high in frame.select("pass_rate", "full_rate_low", "full_rate_high").iter_rows()
+    ]
     return frame.with_columns(pl.Series("bucket", buckets, dtype=pl.String))
 
 
@@ -46,10 +49,15 @@ def bucket_table(frame: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     rate = pl.col("pass_rate")
     return (
         frame.group_by(keys)
-        .agg(total=rate.count(), missing=rate.null_count(),
-             stopped_early=(rate.is_not_null() & pl.col("bucket").is_null()).sum(), mean=rate.mean(),
-             median=rate.median(), std=rate.std(ddof=0),
-             **{name: (pl.col("bucket") == name).sum() for name in BUCKET_NAMES})
+        .agg(
+            total=rate.count(),
+            missing=rate.null_count(),
+            stopped_early=(rate.is_not_null() & pl.col("bucket").is_null()).sum(),
+            mean=rate.mean(),
+            median=rate.median(),
+            std=rate.std(ddof=0),
+            **{name: (pl.col("bucket") == name).sum() for name in BUCKET_NAMES},
+        )
         .with_columns(pl.col(COUNT_COLUMNS + BUCKET_NAMES).cast(pl.Int64))
         .sort(keys)
     )
@@ -61,12 +69,18 @@ def samples_table(frame: pl.DataFrame) -> pl.DataFrame:
     sampling.adaptive is off)."""
     if "stop_reason" not in frame.columns:
         frame = frame.with_columns(stop_reason=pl.lit(FULL), samples_target=pl.col("n"))
-    return (frame.group_by("model").agg(
-        prompts=pl.len().cast(pl.Int64), samples=pl.col("n").sum().cast(pl.Int64),
-        samples_if_full=pl.col("samples_target").fill_null(pl.col("n")).sum().cast(pl.Int64),
-        **{reason: (pl.col("stop_reason") == reason).sum().cast(pl.Int64) for reason in STOP_REASONS})
+    return (
+        frame.group_by("model")
+        .agg(
+            prompts=pl.len().cast(pl.Int64),
+            samples=pl.col("n").sum().cast(pl.Int64),
+            samples_if_full=pl.col("samples_target").fill_null(pl.col("n")).sum().cast(pl.Int64),
+            **{reason: (pl.col("stop_reason") == reason).sum().cast(pl.Int64) for reason in STOP_REASONS},
+        )
         .with_columns(saved=(1 - pl.col("samples") / pl.col("samples_if_full")).round(4))
-        .select("model", "prompts", "samples", "samples_if_full", "saved", *STOP_REASONS).sort("model"))
+        .select("model", "prompts", "samples", "samples_if_full", "saved", *STOP_REASONS)
+        .sort("model")
+    )
 
 
 def sampling_columns(ks: Sequence[int]) -> list[str]:
@@ -79,17 +93,25 @@ def sampling_table(frame: pl.DataFrame, keys: Sequence[str], ks: Sequence[int]) 
     mean share of the majority answer (prompts without any answer count as a wrong vote, share 0)."""
     graded = with_pass_at_k(frame.filter(pl.col("n") > 0), ks)
     table = graded.group_by(keys).agg(
-        prompts=pl.len().cast(pl.Int64), responses=pl.col("n").sum().cast(pl.Int64),
+        prompts=pl.len().cast(pl.Int64),
+        responses=pl.col("n").sum().cast(pl.Int64),
         passed=pl.col("n_passed").sum().cast(pl.Int64),
         **{pass_at_k_name(k): pl.col(pass_at_k_name(k)).mean() for k in ks},
-        **{MAJORITY_VOTE: pl.col("majority_correct").fill_null(False).cast(pl.Float64).mean(),
-           "majority_share": pl.col("majority_share").fill_null(0.0).mean()})
+        **{
+            MAJORITY_VOTE: pl.col("majority_correct").fill_null(False).cast(pl.Float64).mean(),
+            "majority_share": pl.col("majority_share").fill_null(0.0).mean(),
+        },
+    )
     bounds = [wilson_interval(k, n) for k, n in zip(table["passed"], table["responses"])]
     return table.select(
-        *keys, "prompts", "responses", (pl.col("passed") / pl.col("responses")).alias("pass_rate"),
+        *keys,
+        "prompts",
+        "responses",
+        (pl.col("passed") / pl.col("responses")).alias("pass_rate"),
         pl.Series("wilson_low", [b[0] for b in bounds], dtype=pl.Float64),
         pl.Series("wilson_high", [b[1] for b in bounds], dtype=pl.Float64),
-        *sampling_columns(ks)).sort(keys)
+        *sampling_columns(ks),
+    ).sort(keys)
 
 
 def bucket_sampling_table(frame: pl.DataFrame, ks: Sequence[int], series: str = "model") -> pl.DataFrame:
@@ -100,8 +122,9 @@ def bucket_sampling_table(frame: pl.DataFrame, ks: Sequence[int], series: str = 
     return table.sort(pl.col(series), pl.col("bucket").replace_strict(order, return_dtype=pl.Int64))
 
 
-def level_table(frame: pl.DataFrame, levels: Sequence[str], ks: Sequence[int] = (),
-                series: str = "model") -> pl.DataFrame:
+def level_table(
+    frame: pl.DataFrame, levels: Sequence[str], ks: Sequence[int] = (), series: str = "model"
+) -> pl.DataFrame:
     """`bucket_table` per `series` value at each grouping level (a column of `frame`), stacked: columns
     `series`, `level`, `group`, the statistics, the bucket counts, then pass@k for `ks`, maj@n and the mean
     majority share (see `sampling_table`)."""
@@ -128,6 +151,7 @@ def values_table(values: dict[str, Sequence[float | None]], label: str = "datase
 def pair_matrix(frame: pl.DataFrame, low: str, high: str) -> pl.DataFrame:
     """Prompts counted by the `low` model's bucket (rows) and the `high` model's bucket (columns);
     prompts without a pass rate for either model are left out."""
+
     def side(model: str, name: str) -> pl.DataFrame:
         return frame.filter(pl.col("model") == model).select("dataset", "row_index", pl.col("bucket").alias(name))
 
@@ -146,14 +170,21 @@ def _rows(condition: pl.Expr) -> pl.Expr:
 def filter_table(filter_summary: Mapping) -> pl.DataFrame:
     """Rows before and after the filter per domain and in `all`, with the dropped rows by reason,
     from filter_summary.json's `by_data_source` counts ({data_source: {reason or "kept": rows}})."""
-    counts = [(source, reason, n) for source, by_reason in filter_summary["by_data_source"].items()
-              for reason, n in by_reason.items()]
-    frame = with_domain(pl.DataFrame(counts, schema={"data_source": pl.String, "reason": pl.String, "rows": pl.Int64},
-                                     orient="row"))
+    counts = [
+        (source, reason, n)
+        for source, by_reason in filter_summary["by_data_source"].items()
+        for reason, n in by_reason.items()
+    ]
+    frame = with_domain(
+        pl.DataFrame(counts, schema={"data_source": pl.String, "reason": pl.String, "rows": pl.Int64}, orient="row")
+    )
     seen = sorted(set(frame["reason"]) - {KEPT, *FILTER_REASONS})
-    aggs = dict(before=pl.col("rows").sum(), kept=_rows(pl.col("reason") == KEPT),
-                dropped=_rows(pl.col("reason") != KEPT),
-                **{r: _rows(pl.col("reason") == r) for r in (*FILTER_REASONS, *seen)})
+    aggs = dict(
+        before=pl.col("rows").sum(),
+        kept=_rows(pl.col("reason") == KEPT),
+        dropped=_rows(pl.col("reason") != KEPT),
+        **{r: _rows(pl.col("reason") == r) for r in (*FILTER_REASONS, *seen)},
+    )
     per_domain = frame.group_by("domain").agg(**aggs).sort("domain")
     total = frame.select(**aggs).with_columns(domain=pl.lit("all"))
     return pl.concat([per_domain, total.select(per_domain.columns)]).with_columns(pl.exclude("domain").cast(pl.Int64))

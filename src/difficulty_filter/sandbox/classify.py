@@ -26,8 +26,16 @@ def _failure(report: dict) -> dict:
     return {"status": "runtime_error", "detail": text}
 
 
-def classify(status: int, killed: bool, cpu: float, report: dict, output: bytes, nonce: str | None,
-             expected: str | None, limits: Limits) -> dict:
+def classify(
+    status: int,
+    killed: bool,
+    cpu: float,
+    report: dict,
+    output: bytes,
+    nonce: str | None,
+    expected: str | None,
+    limits: Limits,
+) -> dict:
     """{"status", "detail"} of one test.
 
     status: wait status of the test (for a test that ran to its end in-process: exit code << 8);

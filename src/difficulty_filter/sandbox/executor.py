@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from . import calibration, isolation, zygote
 from ..settings import CodeSettings
+from . import calibration, isolation, zygote
 from .limits import Limits, limits_from
 from .result import SANDBOX_ERROR, ExecutionResult, from_events
 from .suite import TestSuite

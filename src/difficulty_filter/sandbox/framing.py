@@ -32,4 +32,4 @@ def send(fd: int, message: dict) -> None:
     body = json.dumps(message).encode()
     data = memoryview(_HEADER.pack(len(body)) + body)
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]

@@ -122,11 +122,18 @@ class _TestProcess:
             os.close(fd)
         if "end" in message and self.current is not None and message["end"] == self.current["index"]:
             status = (int(message.get("exit", 1)) & 0xFF) << 8
-            return self._judge(emit, killed=False, status=status, cpu=float(message.get("cpu", 0.0)),
-                               report=message, keep_going=True)
+            return self._judge(
+                emit, killed=False, status=status, cpu=float(message.get("cpu", 0.0)), report=message, keep_going=True
+            )
         self._kill()
-        emit({"event": "test", "index": self.next, "status": "incomplete",
-              "detail": "the test process broke the harness protocol"})
+        emit(
+            {
+                "event": "test",
+                "index": self.next,
+                "status": "incomplete",
+                "detail": "the test process broke the harness protocol",
+            }
+        )
         return None
 
     def _judge(self, emit, killed: bool, status: int, cpu: float, report: dict, keep_going: bool = False):
@@ -135,8 +142,9 @@ class _TestProcess:
         os.close(current["fd"])
         expected = None if self.nonce is not None else self.expected[current["index"]]
         result = classify(status, killed, cpu, report, output, self.nonce, expected, self.limits)
-        emit({"event": "test", "index": current["index"], **result,
-              "seconds": round(time.monotonic() - current["t"], 4)})
+        emit(
+            {"event": "test", "index": current["index"], **result, "seconds": round(time.monotonic() - current["t"], 4)}
+        )
         self.next = current["index"] + 1
         if result["status"] != "passed":
             self._kill()

@@ -45,7 +45,9 @@ def _check(ret: int, what: str) -> None:
 
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = (lambda s: s.encode() if s is not None else None)
+    def enc(s: str | None) -> bytes | None:
+        return s.encode() if s is not None else None
+
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
 
 
@@ -84,8 +86,11 @@ def private_dirs(expose=()) -> list[str]:
     """PRIVATE_DIRS that get a fresh tmpfs: all but those holding the interpreter's own packages (a venv
     under /tmp stays visible; that directory is then shared with the host, like at level `none`)."""
     real = [os.path.realpath(p) for p in expose]
-    return [d for d in PRIVATE_DIRS if os.path.isdir(d) and not os.path.islink(d)
-            and not any(p == d or p.startswith(d + "/") for p in real)]
+    return [
+        d
+        for d in PRIVATE_DIRS
+        if os.path.isdir(d) and not os.path.islink(d) and not any(p == d or p.startswith(d + "/") for p in real)
+    ]
 
 
 def _expose(paths) -> None:
@@ -111,8 +116,11 @@ def enter_namespaces(features, disk_bytes: int, expose=()) -> None:
     dedicated uid, make the directories in `expose` (the interpreter's sys.path) reachable for it."""
     if "userns" in features:
         _map_to_root()
-    flags = ((CLONE_NEWNET if "netns" in features else 0) | (CLONE_NEWNS | CLONE_NEWIPC if "mntns" in features else 0)
-             | (CLONE_NEWPID if "pidns" in features else 0))
+    flags = (
+        (CLONE_NEWNET if "netns" in features else 0)
+        | (CLONE_NEWNS | CLONE_NEWIPC if "mntns" in features else 0)
+        | (CLONE_NEWPID if "pidns" in features else 0)
+    )
     if flags:
         _check(_libc.unshare(flags), "unshare")
     if "mntns" in features:
@@ -153,19 +161,50 @@ def kill_leftovers(features, uid: int | None, pgid: int) -> None:
 
 
 def scrubbed_env(workdir: str) -> dict:
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
-            "PYTHONIOENCODING": "utf-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1"}
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+        "LANG": "C.UTF-8",
+        "PYTHONIOENCODING": "utf-8",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
 
 
 def install_pyguard(workdir: str) -> None:
     """Audit hook refusing network access, subprocesses, ctypes and writes outside `workdir`."""
     root = os.path.realpath(workdir) + os.sep
-    refused = {"socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
-               "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.kill", "os.killpg",
-               "ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata"}
-    path_events = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
-                   "os.symlink", "os.truncate", "shutil.rmtree", "os.utime"}
+    refused = {
+        "socket.connect",
+        "socket.bind",
+        "socket.sendto",
+        "socket.getaddrinfo",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.kill",
+        "os.killpg",
+        "ctypes.dlopen",
+        "ctypes.dlsym",
+        "ctypes.cdata",
+    }
+    path_events = {
+        "os.remove",
+        "os.rename",
+        "os.rmdir",
+        "os.mkdir",
+        "os.chmod",
+        "os.chown",
+        "os.link",
+        "os.symlink",
+        "os.truncate",
+        "shutil.rmtree",
+        "os.utime",
+    }
     realpath, fspath = os.path.realpath, os.fspath
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
@@ -175,7 +214,7 @@ def install_pyguard(workdir: str) -> None:
         return not (realpath(fspath(path)) + os.sep).startswith(root)
 
     def hook(event, args):
-        if event in refused or event == "socket.sendmsg" and args[1] is not None:  # (unaddressed: socketpairs)
+        if event in refused or (event == "socket.sendmsg" and args[1] is not None):  # (unaddressed: socketpairs)
             raise PermissionError(f"sandbox: {event} is not allowed")
         if event == "open" and (args[2] or 0) & write_flags and outside(args[0]):
             raise PermissionError(f"sandbox: writing {args[0]!r} is not allowed")

@@ -25,11 +25,19 @@ from .limits import DISK_BYTES
 def _emitter(fd: int):
     def emit(event: dict) -> None:
         os.write(fd, (json.dumps(event) + "\n").encode())
+
     return emit
 
 
-def main(features: list, uid: int | None, expose: list[str], request_fd: int, events_fd: int, zygote_pid: int,
-         base_dir: str | None) -> int:
+def main(
+    features: list,
+    uid: int | None,
+    expose: list[str],
+    request_fd: int,
+    events_fd: int,
+    zygote_pid: int,
+    base_dir: str | None,
+) -> int:
     """Entry point of the setup process forked by the zygote; returns its exit status.
 
     expose: the interpreter's sys.path, made reachable for the sandbox uid; base_dir: where working
@@ -58,8 +66,7 @@ def main(features: list, uid: int | None, expose: list[str], request_fd: int, ev
         return 1
 
 
-def _serve(features: list, uid: int | None, request_fd: int, emit, base_dir: str | None,
-           expose: list[str]) -> int:
+def _serve(features: list, uid: int | None, request_fd: int, emit, base_dir: str | None, expose: list[str]) -> int:
     try:
         isolation.enter_pid_namespace(features)
         isolation.become_subreaper()

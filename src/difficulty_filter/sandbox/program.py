@@ -76,9 +76,11 @@ def _fresh_stdio(stdin: bytes) -> tuple[int, list]:
     os.dup2(fd_in, 0)
     os.dup2(fd_out, 1)
     os.close(fd_in)
-    streams = [open(0, "r", encoding="utf-8", errors="replace", closefd=False),
-               open(1, "w", encoding="utf-8", closefd=False),
-               open(2, "w", encoding="utf-8", closefd=False)]
+    streams = [  # wrappers of the process's own fds, alive as long as the program runs
+        open(0, encoding="utf-8", errors="replace", closefd=False),  # noqa: SIM115
+        open(1, "w", encoding="utf-8", closefd=False),  # noqa: SIM115
+        open(2, "w", encoding="utf-8", closefd=False),  # noqa: SIM115
+    ]
     sys.stdin, sys.stdout, sys.stderr = streams
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = streams
     return fd_out, streams
@@ -121,8 +123,15 @@ def _flush(streams: list, report: dict) -> None:
             report.setdefault("flush", type(exc).__name__)
 
 
-def serve(program: str, test_code: str | None, inputs: list[str], start: int, nonce: str | None,
-          test_seconds: float, workdir: str) -> None:
+def serve(
+    program: str,
+    test_code: str | None,
+    inputs: list[str],
+    start: int,
+    nonce: str | None,
+    test_seconds: float,
+    workdir: str,
+) -> None:
     """Run tests start.. of one response, reporting each on REPORT_FD (see the module docstring)."""
     channel = socket.socket(fileno=REPORT_FD)
     code, failure = _compile(program, "solution.py", "compile")

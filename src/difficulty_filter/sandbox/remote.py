@@ -24,8 +24,12 @@ _EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))\b
 
 
 def _post(url: str, payload: dict, timeout: float) -> dict:
-    request = urllib.request.Request(f"{url.rstrip('/')}/run_code", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}/run_code",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return json.loads(reply.read())
 
@@ -48,8 +52,11 @@ def _classify(reply: dict, nonce: str | None, expected: str | None, limits: Limi
     if run.get("return_code") != 0 or reply.get("status") != "Success":
         exc, msg = _exception(stderr)
         detail = f"{exc}: {msg}" if exc else f"exit status {run.get('return_code')}"
-        status = {"SyntaxError": "compile_error", "MemoryError": "memory_limit",
-                  "AssertionError": "wrong_answer" if nonce else "runtime_error"}.get(exc, "runtime_error")
+        status = {
+            "SyntaxError": "compile_error",
+            "MemoryError": "memory_limit",
+            "AssertionError": "wrong_answer" if nonce else "runtime_error",
+        }.get(exc, "runtime_error")
         return {"status": status, "detail": detail}
     if nonce is not None:
         if stdout.rstrip().endswith(nonce):
@@ -63,8 +70,9 @@ def run_tests(program: str, suite: TestSuite, limits: Limits, url: str | None) -
     """Run `program` against `suite` on the SandboxFusion server at `url`."""
     isolation = f"remote: SandboxFusion at {url}"
     if not url:
-        return ExecutionResult(SANDBOX_ERROR, len(suite), detail="isolation 'remote' needs reward.code.remote_url",
-                               isolation="remote")
+        return ExecutionResult(
+            SANDBOX_ERROR, len(suite), detail="isolation 'remote' needs reward.code.remote_url", isolation="remote"
+        )
     if suite.kind == "functional":
         nonce = secrets.token_hex(16)
         cases = [(f"{program}\n\n{suite.code}\n\nprint({nonce!r})\n", "", None)]
@@ -77,16 +85,26 @@ def run_tests(program: str, suite: TestSuite, limits: Limits, url: str | None) -
         if time.monotonic() >= deadline:
             events.append({"event": "budget", "index": index})
             break
-        payload = {"code": code, "stdin": stdin, "language": "python", "run_timeout": limits.test_wall_seconds,
-                   "memory_limit_MB": limits.memory_bytes // MIB}
+        payload = {
+            "code": code,
+            "stdin": stdin,
+            "language": "python",
+            "run_timeout": limits.test_wall_seconds,
+            "memory_limit_MB": limits.memory_bytes // MIB,
+        }
         try:
             reply = _post(url, payload, limits.test_wall_seconds + HTTP_SLACK)
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            return ExecutionResult(SANDBOX_ERROR, len(suite), detail=f"SandboxFusion at {url} failed: {exc}",
-                                   isolation=isolation)
+            return ExecutionResult(
+                SANDBOX_ERROR, len(suite), detail=f"SandboxFusion at {url} failed: {exc}", isolation=isolation
+            )
         if reply.get("status") == "SandboxError":
-            return ExecutionResult(SANDBOX_ERROR, len(suite), isolation=isolation,
-                                   detail=f"SandboxFusion at {url}: {reply.get('message', '')}"[:300])
+            return ExecutionResult(
+                SANDBOX_ERROR,
+                len(suite),
+                isolation=isolation,
+                detail=f"SandboxFusion at {url}: {reply.get('message', '')}"[:300],
+            )
         result = _classify(reply, nonce, expected, limits)
         events.append({"event": "test", "index": index, **result})
         if result["status"] != "passed":

@@ -58,8 +58,13 @@ def from_events(events: list[dict], timed_out: bool, total: int, isolation: str)
     common = {"tests_total": total, "tests_passed": passed, "isolation": isolation}
     if tests and tests[-1].get("status") != PASSED:
         last = tests[-1]
-        return ExecutionResult(FAILED, failed_index=int(last.get("index", len(tests) - 1)),
-                               reason=str(last.get("status")), detail=str(last.get("detail") or ""), **common)
+        return ExecutionResult(
+            FAILED,
+            failed_index=int(last.get("index", len(tests) - 1)),
+            reason=str(last.get("status")),
+            detail=str(last.get("detail") or ""),
+            **common,
+        )
     if timed_out or any(e.get("event") == "budget" for e in events):
         return ExecutionResult(BUDGET, **common)
     if any(e.get("event") == "done" for e in events) and passed == total:

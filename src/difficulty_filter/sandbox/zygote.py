@@ -30,9 +30,28 @@ from . import framing, isolation, jail
 from .limits import DISK_BYTES
 
 #: Modules solutions commonly import, loaded once in the zygote so each fork gets them for free.
-PRELOAD = ("array", "bisect", "collections", "copy", "dataclasses", "datetime", "decimal", "enum", "fractions",
-           "functools", "heapq", "io", "itertools", "math", "operator", "random", "re", "statistics", "string",
-           "typing")
+PRELOAD = (
+    "array",
+    "bisect",
+    "collections",
+    "copy",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "heapq",
+    "io",
+    "itertools",
+    "math",
+    "operator",
+    "random",
+    "re",
+    "statistics",
+    "string",
+    "typing",
+)
 #: First uid of the dedicated sandbox uids (one per zygote, picked with a lock file).
 UID_BASE = 3_000_000_000
 UID_SLOTS = 4096
@@ -41,8 +60,10 @@ STOP_TIMEOUT = 2.0
 #: Seconds the zygote allows beyond a response's budget for setup and teardown.
 SLACK = 5.0
 MAX_EVENTS = 1 << 20
-BOOT = ("import sys; src = sys.argv[1]; sys.path.insert(0, src); "
-        "from difficulty_filter.sandbox import zygote; sys.path.remove(src); zygote.serve(sys.argv[2])")
+BOOT = (
+    "import sys; src = sys.argv[1]; sys.path.insert(0, src); "
+    "from difficulty_filter.sandbox import zygote; sys.path.remove(src); zygote.serve(sys.argv[2])"
+)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -187,9 +208,29 @@ def bwrap_command() -> list[str]:
     if exe is None:
         raise SandboxUnavailable("isolation 'bwrap' needs bubblewrap (bwrap) on PATH")
     caps = [arg for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_SYS_ADMIN", "CAP_CHOWN") for arg in ("--cap-add", cap)]
-    return [exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-            "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--unshare-ipc", "--unshare-pid", "--unshare-net",
-            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", *caps]
+    return [
+        exe,
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/tmp",
+        "--tmpfs",
+        "/var/tmp",
+        "--tmpfs",
+        "/run",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        *caps,
+    ]
 
 
 def _acquire_uid() -> tuple[int, int]:
@@ -225,8 +266,14 @@ class Zygote:
         argv = [sys.executable, "-I", "-c", BOOT, src, json.dumps(config)]
         if self.level == "bwrap":
             argv = bwrap_command() + argv
-        self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd="/",
-                                      env=isolation.scrubbed_env("/tmp"), start_new_session=True)
+        self._proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd="/",
+            env=isolation.scrubbed_env("/tmp"),
+            start_new_session=True,
+        )
         try:
             hello = framing.recv(self._proc.stdout.fileno(), time.monotonic() + START_TIMEOUT)
         except (OSError, EOFError, TimeoutError, ValueError) as exc:

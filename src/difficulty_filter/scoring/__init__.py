@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..outcomes import ScoreRequest, ScoreResult
 from ..settings import RewardSettings
@@ -14,8 +14,9 @@ def open_pool(reward: RewardSettings) -> VerifierPool:
     return VerifierPool(reward, reward.workers)
 
 
-def score_requests(requests: Sequence[ScoreRequest], reward: RewardSettings,
-                   on_result: OnResult = ignore_result) -> list[ScoreResult]:
+def score_requests(
+    requests: Sequence[ScoreRequest], reward: RewardSettings, on_result: OnResult = ignore_result
+) -> list[ScoreResult]:
     """Grade every request in worker processes (timeouts always enforced, even with one worker); input order.
     `on_result` gets each result as it arrives."""
     if not requests:

@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 
 from .. import atomic, dataset
+from ..batch_check import expected_batch, read_checked
 from ..outcomes import TRUNCATED, ScoreRequest, ScoreResult
 from ..progress import Progress
-from ..batch_check import expected_batch, read_checked
 from ..settings import RewardSettings, SamplingSettings, as_dict
 from ..verifiers.registry import VERIFIER_VERSIONS
 
@@ -22,10 +22,14 @@ NOT_GENERATED = ScoreResult(score=0.0, passed=False, outcome=TRUNCATED, detail="
 
 def triggers(reward: RewardSettings) -> dict:
     """Settings that change a reward batch: verifier semantics and limits, never `workers` or a judge's URL."""
-    return {"timeout": reward.timeout, "correct_threshold": reward.correct_threshold,
-            "custom_verifiers": as_dict(reward.custom_verifiers), "code": _code_semantics(reward),
-            "judge": {"model": reward.judge.model, "domains": as_dict(reward.judge.domains)},
-            "verifiers": VERIFIER_VERSIONS}
+    return {
+        "timeout": reward.timeout,
+        "correct_threshold": reward.correct_threshold,
+        "custom_verifiers": as_dict(reward.custom_verifiers),
+        "code": _code_semantics(reward),
+        "judge": {"model": reward.judge.model, "domains": as_dict(reward.judge.domains)},
+        "verifiers": VERIFIER_VERSIONS,
+    }
 
 
 def _code_semantics(reward: RewardSettings) -> dict:
@@ -41,14 +45,24 @@ def truth_rows(dataset_path: str | Path, start: int, stop: int) -> dict[int, dic
 
 def score_request(row: dict, response: str, finish_reason: str | None) -> ScoreRequest:
     """The verifier request of one response to a dataset row (from `truth_rows`)."""
-    return ScoreRequest(data_source=row["data_source"], response=response,
-                        ground_truth=row["reward_model"]["ground_truth"], extra_info=row.get("extra_info") or {},
-                        finish_reason=finish_reason)
+    return ScoreRequest(
+        data_source=row["data_source"],
+        response=response,
+        ground_truth=row["reward_model"]["ground_truth"],
+        extra_info=row.get("extra_info") or {},
+        finish_reason=finish_reason,
+    )
 
 
-def score_batch_file(generations_path: str | Path, dataset_path: str | Path, rows: tuple[int, int],
-                     out_path: str | Path, reward: RewardSettings, progress: Progress | None = None,
-                     sampling: SamplingSettings | None = None) -> dict[str, int]:
+def score_batch_file(
+    generations_path: str | Path,
+    dataset_path: str | Path,
+    rows: tuple[int, int],
+    out_path: str | Path,
+    reward: RewardSettings,
+    progress: Progress | None = None,
+    sampling: SamplingSettings | None = None,
+) -> dict[str, int]:
     """Score every response of a generations batch; write the rewards batch; return counts per outcome.
     `progress` gets the responses to score and each one scored. With `sampling`, a batch without all its rows
     and their responses is refused (BatchFileError naming the file) before anything is scored."""
@@ -56,8 +70,11 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
 
     progress = progress or Progress(None)
     start, stop = rows
-    gens = (read_checked(generations_path, expected_batch(start, stop, sampling)) if sampling
-            else pl.read_parquet(generations_path))
+    gens = (
+        read_checked(generations_path, expected_batch(start, stop, sampling))
+        if sampling
+        else pl.read_parquet(generations_path)
+    )
     truth = truth_rows(dataset_path, start, stop)
     requests, slots = [], []
     for i, rec in enumerate(gens.select("row_index", "sample_index", "response", "finish_reason").iter_rows()):
@@ -86,6 +103,7 @@ def score_batch_file(generations_path: str | Path, dataset_path: str | Path, row
         pl.Series("judged", [r.judged for r in results], dtype=pl.Boolean),
     )
     counts = dict(Counter(r.outcome for r, s in zip(results, gens["sample_index"]) if s >= 0))
-    atomic.write_parquet(out_path, table.to_arrow(), {OUTCOME_COUNTS_KEY: counts,
-                                                      VERIFIERS_KEY: json.dumps(VERIFIER_VERSIONS)})
+    atomic.write_parquet(
+        out_path, table.to_arrow(), {OUTCOME_COUNTS_KEY: counts, VERIFIERS_KEY: json.dumps(VERIFIER_VERSIONS)}
+    )
     return counts

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import atomic
 from ..outcomes import INVALID_INPUT, OUTCOMES, ScoreRequest, ScoreResult
@@ -24,8 +25,7 @@ CHUNK_LINES = 4096
 def score_jsonl(in_path: str | Path, out_path: str | Path, reward: RewardSettings) -> dict[str, int]:
     """Score `in_path` into `out_path`; return counts: total, passed, and one per outcome (+ invalid_input)."""
     counts: Counter = Counter({outcome: 0 for outcome in (*OUTCOMES, INVALID_INPUT)})
-    with open_pool(reward) as pool, atomic.atomic_path(out_path) as tmp, \
-            open(tmp, "w", encoding="utf-8") as out:
+    with open_pool(reward) as pool, atomic.atomic_path(out_path) as tmp, open(tmp, "w", encoding="utf-8") as out:
         for chunk in _chunks(_records(Path(in_path))):
             requests = [request for _, request in chunk if isinstance(request, ScoreRequest)]
             results = iter(pool.score(requests))
@@ -42,8 +42,14 @@ def score_jsonl(in_path: str | Path, out_path: str | Path, reward: RewardSetting
 
 
 def _fields(result: ScoreResult) -> dict[str, Any]:
-    return {"score": result.score, "passed": result.passed, "outcome": result.outcome, "detail": result.detail,
-            "answer": result.answer, "verifier": result.verifier}
+    return {
+        "score": result.score,
+        "passed": result.passed,
+        "outcome": result.outcome,
+        "detail": result.detail,
+        "answer": result.answer,
+        "verifier": result.verifier,
+    }
 
 
 def _records(path: Path) -> Iterator[tuple[dict, ScoreRequest | str]]:
@@ -64,8 +70,9 @@ def _records(path: Path) -> Iterator[tuple[dict, ScoreRequest | str]]:
 
 
 def _request(record: dict, number: int) -> ScoreRequest | str:
-    problems = [f"{key} must be a string" for key in ("data_source", "response")
-                if not isinstance(record.get(key), str)]
+    problems = [
+        f"{key} must be a string" for key in ("data_source", "response") if not isinstance(record.get(key), str)
+    ]
     if "ground_truth" not in record or record["ground_truth"] is None:
         problems.append("ground_truth is missing")
     extra_info = record.get("extra_info") or {}

@@ -17,8 +17,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Callable, Sequence
 
 from ..outcomes import TIMEOUT, VERIFIER_ERROR, ScoreRequest, ScoreResult, Verdict
 from ..settings import RewardSettings
@@ -42,7 +42,12 @@ class _Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen(
             [sys.executable, "-c", f"from {__name__} import worker_main; worker_main({child_end.fileno()})"],
-            pass_fds=[child_end.fileno()], start_new_session=True, stdin=subprocess.DEVNULL, stdout=2, env=env)
+            pass_fds=[child_end.fileno()],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=2,
+            env=env,
+        )
         child_end.close()
         self.conn = Connection(parent_end.detach())
         self.conn.send((settings, list(data_sources)))
@@ -155,13 +160,15 @@ class VerifierPool:
         except (EOFError, OSError):
             code = worker.process.poll()
             if worker.task is not None:
-                self._fail(worker.task, VERIFIER_ERROR, f"verifier worker died (exit code {code})",
-                           requests, routes, results)
+                self._fail(
+                    worker.task, VERIFIER_ERROR, f"verifier worker died (exit code {code})", requests, routes, results
+                )
             elif not worker.ready:
                 self.start_failures += 1
                 if self.start_failures >= MAX_START_FAILURES:
-                    raise WorkerStartError(f"verifier workers keep dying at start-up (exit code {code}); "
-                                           "see the error above") from None
+                    raise WorkerStartError(
+                        f"verifier workers keep dying at start-up (exit code {code}); see the error above"
+                    ) from None
             self._replace(worker)
             return
         if message == "ready":
@@ -176,8 +183,14 @@ class VerifierPool:
         now = time.monotonic()
         for worker in list(self.workers):
             if worker.task is not None and now >= worker.deadline:
-                self._fail(worker.task, TIMEOUT, f"verifier exceeded {limits[worker.task]:g} s; worker killed",
-                           requests, routes, results)
+                self._fail(
+                    worker.task,
+                    TIMEOUT,
+                    f"verifier exceeded {limits[worker.task]:g} s; worker killed",
+                    requests,
+                    routes,
+                    results,
+                )
                 self._replace(worker)
             elif not worker.ready and now >= worker.started + STARTUP_TIMEOUT:
                 raise WorkerStartError(f"a verifier worker did not start within {STARTUP_TIMEOUT:g} s")

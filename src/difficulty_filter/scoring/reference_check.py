@@ -17,8 +17,13 @@ from ..settings import RewardSettings, as_dict
 from ..verifiers.registry import VERIFIER_VERSIONS
 from . import score_requests
 
-SCHEMA = {"row_index": pl.Int64, "row_id": pl.String, "has_reference": pl.Boolean, "reference_passed": pl.Boolean,
-          "detail": pl.String}
+SCHEMA = {
+    "row_index": pl.Int64,
+    "row_id": pl.String,
+    "has_reference": pl.Boolean,
+    "reference_passed": pl.Boolean,
+    "detail": pl.String,
+}
 
 
 def triggers(reward: RewardSettings) -> dict:
@@ -40,27 +45,45 @@ def check_references(rows: list[dict], reward: RewardSettings) -> list[dict]:
     """{"reference_passed", "detail"} per codegen row that has a reference (dataset rows as dicts)."""
     if not reward.code.check_reference:
         return [{"reference_passed": None, "detail": "reference check disabled"} for _ in rows]
-    requests = [ScoreRequest(row["data_source"], as_response(row["extra_info"]["reference"]),
-                             row["reward_model"]["ground_truth"], row["extra_info"]) for row in rows]
-    return [{"reference_passed": passed_of(r), "detail": f"reference {r.outcome}: {r.detail}"}
-            for r in score_requests(requests, reward)]
+    requests = [
+        ScoreRequest(
+            row["data_source"],
+            as_response(row["extra_info"]["reference"]),
+            row["reward_model"]["ground_truth"],
+            row["extra_info"],
+        )
+        for row in rows
+    ]
+    return [
+        {"reference_passed": passed_of(r), "detail": f"reference {r.outcome}: {r.detail}"}
+        for r in score_requests(requests, reward)
+    ]
 
 
-def write_reference_check(dataset_path: str | Path, index: pl.DataFrame, out_path: str | Path,
-                          reward: RewardSettings) -> dict:
+def write_reference_check(
+    dataset_path: str | Path, index: pl.DataFrame, out_path: str | Path, reward: RewardSettings
+) -> dict:
     """The reference_check stage: one row per codegen row with a reference, as Parquet; returns counts."""
     candidates = index.filter(pl.col("has_reference") & (pl.col("verifier") == "codegen"))
     positions = candidates["row_index"].to_list()
-    rows = (pl.scan_parquet(dataset_path).with_row_index("row_index")
-            .filter(pl.col("row_index").is_in(positions))
-            .select("data_source", "reward_model", "extra_info").collect().to_dicts())
+    rows = (
+        pl.scan_parquet(dataset_path)
+        .with_row_index("row_index")
+        .filter(pl.col("row_index").is_in(positions))
+        .select("data_source", "reward_model", "extra_info")
+        .collect()
+        .to_dicts()
+    )
     results = check_references(rows, reward)
-    table = pl.DataFrame({
-        "row_index": positions,
-        "row_id": candidates["row_id"].to_list(),
-        "has_reference": [True] * len(positions),
-        "reference_passed": [r["reference_passed"] for r in results],
-        "detail": [r["detail"] for r in results],
-    }, schema=SCHEMA)
+    table = pl.DataFrame(
+        {
+            "row_index": positions,
+            "row_id": candidates["row_id"].to_list(),
+            "has_reference": [True] * len(positions),
+            "reference_passed": [r["reference_passed"] for r in results],
+            "detail": [r["detail"] for r in results],
+        },
+        schema=SCHEMA,
+    )
     atomic.write_parquet(out_path, table.to_arrow())
     return {"checked": table.height, "failed": int((~table["reference_passed"].fill_null(True)).sum())}

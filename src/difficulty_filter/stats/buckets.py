@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 #: (name, lower, upper, lower_inclusive, upper_inclusive), in order from hardest to easiest.
 BUCKETS = (

@@ -4,7 +4,7 @@ from n graded samples, c of them correct, is correct."""
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -30,6 +30,10 @@ def with_pass_at_k(frame: pl.DataFrame, ks: Sequence[int], n: str = "n", passed:
     """`frame` plus one `pass@k` column per k: null where a prompt has fewer than k graded samples."""
     counts = list(zip(frame[n].to_list(), frame[passed].to_list()))
     return frame.with_columns(
-        pl.Series(pass_at_k_name(k), [pass_at_k(t, c, k) if t is not None and t >= k else None for t, c in counts],
-                  dtype=pl.Float64)
-        for k in ks)
+        pl.Series(
+            pass_at_k_name(k),
+            [pass_at_k(t, c, k) if t is not None and t >= k else None for t, c in counts],
+            dtype=pl.Float64,
+        )
+        for k in ks
+    )

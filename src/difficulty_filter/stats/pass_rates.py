@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import polars as pl
 
@@ -47,24 +47,29 @@ def per_prompt(rewards: pl.DataFrame, exclude_infra_errors: bool = False) -> pl.
     majority answer (`majority_answer`, `majority_count`, `majority_share` of n, `majority_correct`)."""
     scored = pl.col("sample_index") >= 0
     counts = [(scored & (pl.col("outcome") == o)).sum().cast(pl.Int64).alias(f"n_{o}") for o in OUTCOMES]
-    table = rewards.group_by("row_index", maintain_order=True).agg(
-        pl.col("data_source").first(),
-        scored.sum().cast(pl.Int64).alias("n"),
-        (scored & pl.col("passed")).sum().cast(pl.Int64).alias("n_passed"),
-        *counts,
-        pl.col("response_tokens").filter(scored).mean().alias("mean_response_tokens"),
-        pl.col("response_tokens").filter(scored).max().alias("max_response_tokens"),
-        (pl.col("finish_reason").filter(scored) == "length").mean().alias("truncation_rate"),
-        pl.col("prompt_tokens").first(),
-        pl.col("too_long").first(),
-    ).sort("row_index")
+    table = (
+        rewards.group_by("row_index", maintain_order=True)
+        .agg(
+            pl.col("data_source").first(),
+            scored.sum().cast(pl.Int64).alias("n"),
+            (scored & pl.col("passed")).sum().cast(pl.Int64).alias("n_passed"),
+            *counts,
+            pl.col("response_tokens").filter(scored).mean().alias("mean_response_tokens"),
+            pl.col("response_tokens").filter(scored).max().alias("max_response_tokens"),
+            (pl.col("finish_reason").filter(scored) == "length").mean().alias("truncation_rate"),
+            pl.col("prompt_tokens").first(),
+            pl.col("too_long").first(),
+        )
+        .sort("row_index")
+    )
     infra = pl.sum_horizontal([pl.col(f"n_{o}") for o in INFRA_OUTCOMES])
     table = table.with_columns(
         _ratio(pl.col("n_passed"), pl.col("n")).alias("pass_rate_all"),
         _ratio(pl.col("n_passed"), pl.col("n") - infra).alias("pass_rate_excl_infra"),
     )
     table = table.with_columns(
-        pl.col("pass_rate_excl_infra" if exclude_infra_errors else "pass_rate_all").alias("pass_rate"))
+        pl.col("pass_rate_excl_infra" if exclude_infra_errors else "pass_rate_all").alias("pass_rate")
+    )
     bounds = [wilson_interval(k, n) if n else (None, None) for k, n in zip(table["n_passed"], table["n"])]
     table = table.with_columns(
         pl.Series("wilson_low", [b[0] for b in bounds], dtype=pl.Float64),
@@ -82,17 +87,25 @@ def _with_sampling_record(rewards: pl.DataFrame, table: pl.DataFrame, excluding:
     the scores of those drawn: `full_rate_low`, `full_rate_high` (both the pass rate when nothing was left);
     with records also `passes_at_stop`, the passes the generate job counted when it stopped."""
     if "stop_reason" in rewards.columns:
-        records = rewards.group_by("row_index").agg(pl.col("stop_reason").first(),
-                                                    pl.col("samples_target").first().cast(pl.Int64),
-                                                    pl.col("passes_at_stop").first().cast(pl.Int64))
+        records = rewards.group_by("row_index").agg(
+            pl.col("stop_reason").first(),
+            pl.col("samples_target").first().cast(pl.Int64),
+            pl.col("passes_at_stop").first().cast(pl.Int64),
+        )
         table = table.join(records, on="row_index", how="left")
     else:
         table = table.with_columns(stop_reason=pl.lit(FULL), samples_target=pl.col("n"))
     infra = pl.sum_horizontal([pl.col(f"n_{o}") for o in INFRA_OUTCOMES]) if excluding else pl.lit(0)
-    ranges = [Tally(target, drawn, passed, excluded, excluding).rate_range() for target, drawn, passed, excluded
-              in table.select("samples_target", "n", "n_passed", infra.alias("excluded")).iter_rows()]
-    return table.with_columns(pl.Series("full_rate_low", [r[0] for r in ranges], dtype=pl.Float64),
-                              pl.Series("full_rate_high", [r[1] for r in ranges], dtype=pl.Float64))
+    ranges = [
+        Tally(target, drawn, passed, excluded, excluding).rate_range()
+        for target, drawn, passed, excluded in table.select(
+            "samples_target", "n", "n_passed", infra.alias("excluded")
+        ).iter_rows()
+    ]
+    return table.with_columns(
+        pl.Series("full_rate_low", [r[0] for r in ranges], dtype=pl.Float64),
+        pl.Series("full_rate_high", [r[1] for r in ranges], dtype=pl.Float64),
+    )
 
 
 def _ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:
@@ -105,8 +118,10 @@ def idx_to_passrate(table: pl.DataFrame) -> dict[str, float | None]:
     for source, rid, rate, index in table.select("data_source", "row_id", "pass_rate", "row_index").iter_rows():
         key = f"{source}_{rid}"
         if key in mapping:
-            raise DuplicateIdError(f"rows share the pass-rate key {key!r} (row {index} repeats an earlier id); "
-                                   "set filter.key_by: position to key rows by position")
+            raise DuplicateIdError(
+                f"rows share the pass-rate key {key!r} (row {index} repeats an earlier id); "
+                "set filter.key_by: position to key rows by position"
+            )
         mapping[key] = rate
     return mapping
 
@@ -116,8 +131,14 @@ def triggers(reward: RewardSettings, report: ReportSettings) -> dict:
     return {"exclude_infra_errors": reward.exclude_infra_errors, "pass_at_k": list(report.pass_at_k)}
 
 
-def write_pass_rates(reward_paths: Sequence[str | Path], index: RowIndex, table_out: str | Path,
-                     json_out: str | Path, exclude_infra_errors: bool, pass_at_k: Sequence[int]) -> pl.DataFrame:
+def write_pass_rates(
+    reward_paths: Sequence[str | Path],
+    index: RowIndex,
+    table_out: str | Path,
+    json_out: str | Path,
+    exclude_infra_errors: bool,
+    pass_at_k: Sequence[int],
+) -> pl.DataFrame:
     """The pass_rates stage: per-prompt table (Parquet, row ids from the index, a `pass@k` column per usable k of
     `pass_at_k`) and idx_to_passrate.json."""
     from .. import atomic
@@ -128,9 +149,12 @@ def write_pass_rates(reward_paths: Sequence[str | Path], index: RowIndex, table_
     mapping = idx_to_passrate(table)
     stopped = "passes_at_stop" in table.columns
     if stopped and (changed := table.filter(pl.col("passes_at_stop") != pl.col("n_passed")).height):
-        log.warning("%d prompt(s) now score otherwise than when adaptive sampling stopped them (rescored with other "
-                    "verifier settings?); their stop may no longer settle the filter's decision: rerun generate "
-                    "(snakemake -R generate) to sample them again", changed)
+        log.warning(
+            "%d prompt(s) now score otherwise than when adaptive sampling stopped them (rescored with other "
+            "verifier settings?); their stop may no longer settle the filter's decision: rerun generate "
+            "(snakemake -R generate) to sample them again",
+            changed,
+        )
     atomic.write_parquet(table_out, table.to_arrow())
     atomic.write_json(json_out, mapping)
     return table

@@ -68,6 +68,11 @@ def verdict_result(verdict: Verdict, request: ScoreRequest, route: Route, settin
     graded = verdict.outcome in (CORRECT, WRONG)
     score = float(verdict.score) if graded else 0.0
     answer = None if verdict.answer is None else str(verdict.answer)[:MAX_ANSWER_CHARS]
-    return ScoreResult(score=score, passed=graded and score >= settings.correct_threshold, outcome=verdict.outcome,
-                       detail=str(verdict.detail)[:MAX_DETAIL_CHARS], answer=answer, verifier=route.name)
-
+    return ScoreResult(
+        score=score,
+        passed=graded and score >= settings.correct_threshold,
+        outcome=verdict.outcome,
+        detail=str(verdict.detail)[:MAX_DETAIL_CHARS],
+        answer=answer,
+        verifier=route.name,
+    )

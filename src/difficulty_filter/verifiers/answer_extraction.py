@@ -21,7 +21,7 @@ def ends_in_open_think(response: str) -> bool:
 def final_text(response: str) -> str:
     """The text after the last ``</think>``; the whole response when there is none."""
     closed = response.rfind(THINK_CLOSE)
-    return response if closed == -1 else response[closed + len(THINK_CLOSE):]
+    return response if closed == -1 else response[closed + len(THINK_CLOSE) :]
 
 
 # ----------------------------------------------------------------------------------------------- boxes
@@ -44,7 +44,7 @@ def braced(text: str, start: int) -> tuple[str, int] | None:
         elif c == "}":
             depth -= 1
             if depth == 0:
-                return text[start + 1:i], i + 1
+                return text[start + 1 : i], i + 1
         i += 1
     return None
 
@@ -56,7 +56,7 @@ def _box_at(text: str, end_of_command: int) -> tuple[str, int] | None:
         i += 1
     if i < len(text) and text[i] == "{":
         return braced(text, i)
-    token = re.match(r"[^\s${}]+", text[i:i + MAX_PARSE_CHARS])
+    token = re.match(r"[^\s${}]+", text[i : i + MAX_PARSE_CHARS])
     if i == end_of_command or token is None:
         return None
     return token.group(0), i + token.end()
@@ -114,6 +114,7 @@ def last_boxed(text: str) -> str | None:
 
 # ------------------------------------------------------------------------------------------ answer tags
 
+
 def answer_tag(text: str) -> str | None:
     """Content of the last complete ``<answer>...</answer>`` pair (any case, may span lines)."""
     lower = text.lower()
@@ -121,7 +122,7 @@ def answer_tag(text: str) -> str | None:
     start = lower.rfind("<answer>", 0, end) if end != -1 else -1
     if start == -1:
         return None
-    return text[start + len("<answer>"):end].strip()
+    return text[start + len("<answer>") : end].strip()
 
 
 def tagged_answer(response: str) -> str | None:

@@ -26,8 +26,11 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardS
     if grid is None:
         return Verdict(0.0, NO_ANSWER, "no grid in the answer", content[:200])
     same = grid == truth
-    detail = "same grid" if same else (
-        "different cells" if _shape(grid) == _shape(truth) else f"shape {_shape(grid)} != {_shape(truth)}")
+    detail = (
+        "same grid"
+        if same
+        else ("different cells" if _shape(grid) == _shape(truth) else f"shape {_shape(grid)} != {_shape(truth)}")
+    )
     return binary_verdict(same, detail, str(grid)[:200])
 
 

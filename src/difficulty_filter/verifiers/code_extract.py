@@ -63,11 +63,18 @@ def _is_program(tree: ast.Module) -> bool:
 
 def _reads_stdin(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
-        if ((isinstance(node, ast.Name) and node.id == "input")
-                or (isinstance(node, ast.Attribute) and node.attr == "stdin")):
+        if (isinstance(node, ast.Name) and node.id == "input") or (
+            isinstance(node, ast.Attribute) and node.attr == "stdin"
+        ):
             return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open" and node.args \
-                and isinstance(node.args[0], ast.Constant) and node.args[0].value == 0:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "open"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == 0
+        ):
             return True
     return False
 

@@ -26,8 +26,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardS
         if isinstance(value, dict) and key in value:
             answer = plain(value[key])
             same = same_value(answer, expected)
-            return binary_verdict(same,
-                           f"{key} {'matches' if same else 'differs'}", span[:200])
+            return binary_verdict(same, f"{key} {'matches' if same else 'differs'}", span[:200])
     return Verdict(0.0, NO_ANSWER, f'no JSON object with "{key}"')
 
 

@@ -32,8 +32,13 @@ def _literal(node: ast.AST) -> bool:
 
 
 def _calls_f(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "f"
-            and all(_literal(a) for a in node.args) and all(k.arg and _literal(k.value) for k in node.keywords))
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "f"
+        and all(_literal(a) for a in node.args)
+        and all(k.arg and _literal(k.value) for k in node.keywords)
+    )
 
 
 def well_formed(statement: ast.Assert) -> bool:

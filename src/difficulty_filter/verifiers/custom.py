@@ -61,8 +61,10 @@ def as_verdict(value: Any) -> Verdict:
     if isinstance(value, (bool, int, float)):
         score = float(value)
         return Verdict(score, CORRECT if score >= 1.0 else WRONG)
-    raise TypeError(f"custom verifier returned {type(value).__name__}; expected Verdict, number or dict "
-                    f"with 'score' (outcomes: {', '.join(OUTCOMES)})")
+    raise TypeError(
+        f"custom verifier returned {type(value).__name__}; expected Verdict, number or dict "
+        f"with 'score' (outcomes: {', '.join(OUTCOMES)})"
+    )
 
 
 def _load_file(path: Path):

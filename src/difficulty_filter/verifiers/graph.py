@@ -24,8 +24,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardS
     if not answer:
         return Verdict(0.0, NO_ANSWER, "empty answer")
     same = answer == truth
-    return binary_verdict(same, "same path" if same else "different path",
-                   answer)
+    return binary_verdict(same, "same path" if same else "different path", answer)
 
 
 def path(text: str) -> str:

@@ -77,8 +77,9 @@ def judge(question: str, truth: str, answer: str, *, url: str, model: str, timeo
         "temperature": 0,
         "max_tokens": 1024,
     }
-    request = urllib.request.Request(chat_url(url), data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        chat_url(url), data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             body = json.load(reply)

@@ -46,7 +46,7 @@ def balanced_spans(text: str, opener: str = "{", closer: str = "}") -> list[str]
         elif c == closer and depth:
             depth -= 1
             if depth == 0:
-                spans.append(text[start:i + 1])
+                spans.append(text[start : i + 1])
         elif c in "\"'" and depth:
             quote = c
         i += 1

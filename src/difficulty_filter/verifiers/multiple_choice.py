@@ -19,11 +19,12 @@ from .text_forms import unwrap_text
 _LETTERS = "A-J"
 #: A box holding just a letter, optionally "(C)", "C.", "Option C", "C) Energy".
 _BOX_LETTER_RE = re.compile(rf"(?:option|choice|answer)?\s*:?\s*\(?([{_LETTERS}])(?:[).:\s]|$)", re.IGNORECASE)
-_ANCHOR = (r"(?:\b(?:answer|option|choice)\b\s*(?:is|:|would be|should be|=)"
-           r"|\b(?:corresponds to|choose|select|pick)\b)\s*:?\s*(?:option|choice)?\s*")
+_ANCHOR = (
+    r"(?:\b(?:answer|option|choice)\b\s*(?:is|:|would be|should be|=)"
+    r"|\b(?:corresponds to|choose|select|pick)\b)\s*:?\s*(?:option|choice)?\s*"
+)
 _ANCHOR_UPPER_RE = re.compile(rf"(?i:{_ANCHOR})[(\[]?\s*([{_LETTERS}])\s*[)\]]?(?![A-Za-z0-9])")
-_ANCHOR_LOWER_RE = re.compile(rf"(?i:{_ANCHOR})(?:\(\s*([a-j])\s*\)|([a-j])\s*(?:[).]?\s*$|\)))",
-                              re.MULTILINE)
+_ANCHOR_LOWER_RE = re.compile(rf"(?i:{_ANCHOR})(?:\(\s*([a-j])\s*\)|([a-j])\s*(?:[).]?\s*$|\)))", re.MULTILINE)
 _MARKUP_RE = re.compile(r"\*\*|\$")
 
 

@@ -26,8 +26,7 @@ def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardS
     if not items:
         return Verdict(0.0, NO_ANSWER, "empty answer", content[:200])
     same = items == [_name(x) for x in truth]
-    return binary_verdict(same,
-                   "same order" if same else "different order or names", ", ".join(items))
+    return binary_verdict(same, "same order" if same else "different order or names", ", ".join(items))
 
 
 def _name(value: Any) -> str:
@@ -42,6 +41,6 @@ def answer_items(content: str) -> list[str]:
         return [_name(x) for x in value]
     start, end = content.find("["), content.rfind("]")
     if 0 <= start < end:
-        content = content[start + 1:end]
+        content = content[start + 1 : end]
     names = (_name(_ITEM_NOISE_RE.sub("", part.strip())) for part in _SPLIT_RE.split(content))
     return [n for n in names if n]

@@ -43,8 +43,11 @@ def split_quantity(s: str) -> tuple[Number, str] | None:
         return None
     sign = -1 if match.group("sign") == "-" else 1
     if match.group("fn") is not None or match.group("sn") is not None:
-        num, den = (match.group("fn"), match.group("fd")) if match.group("fn") is not None else \
-            (match.group("sn"), match.group("sd"))
+        num, den = (
+            (match.group("fn"), match.group("fd"))
+            if match.group("fn") is not None
+            else (match.group("sn"), match.group("sd"))
+        )
         den_value = _decimal(den)[0]
         if den_value == 0:
             return None
@@ -61,7 +64,7 @@ def split_quantity(s: str) -> tuple[Number, str] | None:
         number = Number(number.value * factor, number.quantum * factor if number.quantum else None)
     if match.group("pct"):
         number = Number(number.value, number.quantum, percent=True)
-    return number, s[match.end():].strip()
+    return number, s[match.end() :].strip()
 
 
 def _decimal(text: str) -> tuple[Fraction, Fraction | None]:
@@ -91,16 +94,21 @@ def numbers_match(pred: Number, truth: Number, rel_cap: Fraction = Fraction(1, 1
         for g in truth.candidates():
             if p == g:
                 return True
-            if abs(p - g) <= rel_cap * abs(g) and (_rounds_to(p, pred.quantum, g, truth.quantum)
-                                                    or _rounds_to(g, truth.quantum, p, pred.quantum)):
+            if abs(p - g) <= rel_cap * abs(g) and (
+                _rounds_to(p, pred.quantum, g, truth.quantum) or _rounds_to(g, truth.quantum, p, pred.quantum)
+            ):
                 return True
     return False
 
 
 def _rounds_to(precise: Fraction, fine: Fraction | None, rounded: Fraction, quantum: Fraction | None) -> bool:
     """`rounded` (written to `quantum`, >= 2 significant digits) is `precise` (written to `fine`) rounded."""
-    return (quantum is not None and abs(rounded) >= 10 * quantum and (fine is None or fine <= quantum)
-            and abs(precise - rounded) <= quantum / 2)
+    return (
+        quantum is not None
+        and abs(rounded) >= 10 * quantum
+        and (fine is None or fine <= quantum)
+        and abs(precise - rounded) <= quantum / 2
+    )
 
 
 _EXPONENT_RE = re.compile(r"\^\s*\{?\s*[-+]?\d+\s*\}?")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..outcomes import UNKNOWN_SOURCE, Verdict
 from ..settings import RewardSettings
@@ -74,7 +75,7 @@ class Route:
             if settings.code.calibrate:
                 from ..sandbox import calibration
 
-                scale = calibration.factor()   # the sandbox stretches its own limits by the same factor
+                scale = calibration.factor()  # the sandbox stretches its own limits by the same factor
             return settings.code.total_timeout * scale + CODE_TIMEOUT_MARGIN
         return settings.timeout
 
@@ -99,6 +100,7 @@ class _Lazy:
 def _unknown(data_source: str) -> Verify:
     def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
         return Verdict(0.0, UNKNOWN_SOURCE, f"no verifier for data_source {data_source!r}")
+
     return verify
 
 

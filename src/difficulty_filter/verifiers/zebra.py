@@ -19,8 +19,13 @@ from .literals import balanced_spans, literal_or_none, strip_fence, structured_t
 def verify(response: str, ground_truth: Any, extra_info: dict, settings: RewardSettings) -> Verdict:
     """Grade a zebra-puzzle response with partial credit."""
     truth = structured_truth(ground_truth)
-    if not (isinstance(truth, dict) and isinstance(truth.get("header"), list) and isinstance(truth.get("rows"), list)
-            and truth["rows"] and all(isinstance(r, list) and len(r) == len(truth["header"]) for r in truth["rows"])):
+    if not (
+        isinstance(truth, dict)
+        and isinstance(truth.get("header"), list)
+        and isinstance(truth.get("rows"), list)
+        and truth["rows"]
+        and all(isinstance(r, list) and len(r) == len(truth["header"]) for r in truth["rows"])
+    ):
         raise ValueError(f"ground truth is not a zebra table {{header, rows}}: {str(ground_truth)[:80]!r}")
     content = tagged_answer(response)
     if content is None:
@@ -75,6 +80,11 @@ def _right_cells(rows: list[list[str | None]], truth: dict) -> tuple[int, int]:
     if len(set(keys)) == len(keys) and len(set(given_keys)) == len(given_keys) and set(given_keys) <= set(keys):
         by_key = dict(zip(given_keys, rows))
         rows = [by_key.get(key, []) for key in keys]
-    right = sum(1 for i, row in enumerate(expected) if i < len(rows)
-                for j, cell in enumerate(row) if j < len(rows[i]) and rows[i][j] == cell)
+    right = sum(
+        1
+        for i, row in enumerate(expected)
+        if i < len(rows)
+        for j, cell in enumerate(row)
+        if j < len(rows[i]) and rows[i][j] == cell
+    )
     return right, max(len(expected), len(rows)) * len(expected[0])  # extra rows count as wrong

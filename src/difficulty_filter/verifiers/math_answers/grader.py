@@ -115,6 +115,7 @@ def _is_text(truth: str) -> bool:
 
 # ------------------------------------------------------------------------------------------------- lists
 
+
 def _compare_lists(gold: Parts, pred: Parts, ordered: bool) -> Comparison:
     if all(is_inequality(p.value) for p in gold.items) or all(is_inequality(p.value) for p in pred.items):
         regions = _regions(gold, pred)
@@ -217,6 +218,7 @@ def _matched(gold: tuple[Part, ...], pred: tuple[Part, ...]) -> Comparison:
 
 # ------------------------------------------------------------------------------------------------ values
 
+
 def _compare_values(gold: str, pred: str) -> Comparison:
     """One value against one value: units, angles, then math-verify with the exactness rules."""
     (gold, gold_unit), (pred, pred_unit) = split_unit(gold), split_unit(pred)
@@ -241,8 +243,9 @@ def _compare_values(gold: str, pred: str) -> Comparison:
     gold_expr, pred_expr = parse_latex(gold), parse_latex(pred)
     if not gold_expr:
         same = _LOOSE_NOISE_RE.sub("", canonical(gold)) == _LOOSE_NOISE_RE.sub("", canonical(pred))
-        return Comparison(same, "ground truth not parseable; " + ("same text" if same else "differs as text"),
-                          conclusive=False)
+        return Comparison(
+            same, "ground truth not parseable; " + ("same text" if same else "differs as text"), conclusive=False
+        )
     if not pred_expr:
         return Comparison(False, "answer not parseable", conclusive=False)
     if mv_verify(list(gold_expr), list(pred_expr), timeout_seconds=None, allow_set_relation_comp=True):
@@ -290,8 +293,13 @@ def _approximates(gold: Any, answer: str) -> bool:
     match = _DECIMAL_RE.fullmatch(canonical(answer))
     if match is None or len((match.group(1) + match.group(2)).lstrip("0")) < _MIN_APPROX_DIGITS:
         return False
-    if not isinstance(gold, Basic) or gold.free_symbols or gold.atoms(Float) or not gold.is_number \
-            or gold.is_rational is not False:
+    if (
+        not isinstance(gold, Basic)
+        or gold.free_symbols
+        or gold.atoms(Float)
+        or not gold.is_number
+        or gold.is_rational is not False
+    ):
         return False
     value = gold.evalf(30)
     if not value.is_real:

@@ -19,30 +19,59 @@ from functools import lru_cache
 from ..answer_extraction import braced
 
 _WRAPPER_RE = re.compile(r"(?<!\\)\\[\[\]()]|\$|\\(?:displaystyle|textstyle|left(?![A-Za-z])|right(?![A-Za-z])|!)")
-_UNICODE = {"−": "-", "–": "-", "∞": r"\infty ", "∪": r"\cup ", "∩": r"\cap ", "≤": r"\le ", "≥": r"\ge ",
-            "≠": r"\ne ", "π": r"\pi ", "×": r"\times ", "·": r"\cdot ", "⋅": r"\cdot ", "±": r"\pm ", "∓": r"\mp ",
-            "°": r"^\circ ", "θ": r"\theta ", "α": r"\alpha ", "β": r"\beta ", "∈": r"\in ", "ℝ": r"\mathbb{R}",
-            "∣": r"\mid ", "∅": r"\emptyset ", r"\varnothing": r"\emptyset "}
+_UNICODE = {
+    "−": "-",
+    "–": "-",
+    "∞": r"\infty ",
+    "∪": r"\cup ",
+    "∩": r"\cap ",
+    "≤": r"\le ",
+    "≥": r"\ge ",
+    "≠": r"\ne ",
+    "π": r"\pi ",
+    "×": r"\times ",
+    "·": r"\cdot ",
+    "⋅": r"\cdot ",
+    "±": r"\pm ",
+    "∓": r"\mp ",
+    "°": r"^\circ ",
+    "θ": r"\theta ",
+    "α": r"\alpha ",
+    "β": r"\beta ",
+    "∈": r"\in ",
+    "ℝ": r"\mathbb{R}",
+    "∣": r"\mid ",
+    "∅": r"\emptyset ",
+    r"\varnothing": r"\emptyset ",
+}
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 _ROOT_TOKEN_RE = re.compile(r"\s*(\d+(?:\.\d+)?|[A-Za-z]|\\[A-Za-z]+)")
 _ORDINAL_RE = re.compile(
     r"(?<![\d.])(\d+)\s*(?:\^\s*\{\s*(?:\\(?:text|mathrm|textrm)\s*\{\s*)?(st|nd|rd|th)\s*\}?\s*\}"
-    r"|\^\s*(st|nd|rd|th)(?![A-Za-z])|\\(?:text|mathrm|textrm)\s*\{\s*(st|nd|rd|th)\s*\}|(st|nd|rd|th)(?![A-Za-z]))")
+    r"|\^\s*(st|nd|rd|th)(?![A-Za-z])|\\(?:text|mathrm|textrm)\s*\{\s*(st|nd|rd|th)\s*\}|(st|nd|rd|th)(?![A-Za-z]))"
+)
 _QUALIFIER_RE = re.compile(
     r"(?:\s|,|\\[,;:! ]|\\q?quad)*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*,?\s*"
     r"(?:for\s+(?:all|every|any|each)|where|only)(?![A-Za-z])|\\forall(?![A-Za-z])"
-    r"|for\s+(?:all|every|any|each)(?![A-Za-z])).*$", re.DOTALL)
+    r"|for\s+(?:all|every|any|each)(?![A-Za-z])).*$",
+    re.DOTALL,
+)
 _FUNCTIONS = "arcsin|arccos|arctan|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|ln|log|lg|exp"
-GREEK = (r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi"
-          r"|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega)(?![A-Za-z])")
+GREEK = (
+    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi"
+    r"|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega)(?![A-Za-z])"
+)
 _APPLICATION_RE = re.compile(
     rf"(\\(?:{_FUNCTIONS})(?![A-Za-z])(?:\s*[_^]\s*(?:\{{[^{{}}]*\}}|\d|[A-Za-z]))*)\s*"
-    rf"((?:\d+(?:\.\d+)?(?:[A-Za-z]|{GREEK}\s*)*|(?:[A-Za-z]|{GREEK}\s*)+)(?:\s*\^\s*(?:\{{[^{{}}]*\}}|\d|[A-Za-z]))?)")
+    rf"((?:\d+(?:\.\d+)?(?:[A-Za-z]|{GREEK}\s*)*|(?:[A-Za-z]|{GREEK}\s*)+)(?:\s*\^\s*(?:\{{[^{{}}]*\}}|\d|[A-Za-z]))?)"
+)
 _BRACED_COMMAND_RE = re.compile(r"\\[dt]?frac(?![A-Za-z])|\\sqrt(?![A-Za-z])")
 _ROOT_INDEX_RE = re.compile(r"\s*\[[^\]]*\]")
 _ARGUMENT_TOKEN_RE = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9]")
-_SUBSCRIPT_RE = re.compile(r"_\s*\{\s*\\(?:text|mathrm|textrm|rm|operatorname)?\s*\{?\s*\\?([A-Za-z]+)\s*\}?\s*\}"
-                           r"|_\s*\\(min|max)(?![A-Za-z])")
+_SUBSCRIPT_RE = re.compile(
+    r"_\s*\{\s*\\(?:text|mathrm|textrm|rm|operatorname)?\s*\{?\s*\\?([A-Za-z]+)\s*\}?\s*\}"
+    r"|_\s*\\(min|max)(?![A-Za-z])"
+)
 
 
 @lru_cache(maxsize=8192)
@@ -52,8 +81,8 @@ def clean(latex: str) -> str:
     text = _roots(_WRAPPER_RE.sub(" ", text))
     text = _ORDINAL_RE.sub(_ordinal, text)
     qualifier = _QUALIFIER_RE.search(text)
-    if qualifier and qualifier.start() > 0 and text[:qualifier.start()].strip():
-        text = text[:qualifier.start()]
+    if qualifier and qualifier.start() > 0 and text[: qualifier.start()].strip():
+        text = text[: qualifier.start()]
     text = _SUBSCRIPT_RE.sub(lambda m: f"_{{{m.group(1) or m.group(2)}}}", text)
     text = _APPLICATION_RE.sub(lambda m: f"{m.group(1)}({m.group(2).strip()})", _brace_arguments(text))
     return " ".join(text.split()).rstrip(".").strip()
@@ -67,14 +96,14 @@ def _roots(text: str) -> str:
         k = j + 1
         while k < len(text) and text[k] == " ":
             k += 1
-        if text[k:k + 1] == "(":
+        if text[k : k + 1] == "(":
             close = _matching_paren(text, k)
             if close is not None:
-                out.append("{" + text[k + 1:close] + "}")
+                out.append("{" + text[k + 1 : close] + "}")
                 i = close + 1
                 continue
         token = _ROOT_TOKEN_RE.match(text, j + 1)
-        if token and text[k:k + 1] != "{":
+        if token and text[k : k + 1] != "{":
             out.append("{" + token.group(1) + "}")
             i = token.end()
         else:
@@ -104,7 +133,7 @@ def _brace_arguments(text: str) -> str:
     for match in _BRACED_COMMAND_RE.finditer(text):
         if match.start() < i:
             continue  # inside an argument already rewritten
-        out.append(text[i:match.end()])
+        out.append(text[i : match.end()])
         i = match.end()
         index = _ROOT_INDEX_RE.match(text, i) if "sqrt" in match.group(0) else None
         if index:
@@ -121,12 +150,12 @@ def _brace_arguments(text: str) -> str:
 
 def _argument(text: str, start: int, parenthesized: bool = False) -> tuple[str, int] | None:
     """A command argument at `start`: a braced group, a ``(...)`` group if `parenthesized`, or one token."""
-    while text[start:start + 1] == " ":
+    while text[start : start + 1] == " ":
         start += 1
-    if text[start:start + 1] == "{":
+    if text[start : start + 1] == "{":
         return braced(text, start)
-    if parenthesized and text[start:start + 1] == "(":
+    if parenthesized and text[start : start + 1] == "(":
         close = _matching_paren(text, start)
-        return (text[start + 1:close], close + 1) if close is not None else None
+        return (text[start + 1 : close], close + 1) if close is not None else None
     token = _ARGUMENT_TOKEN_RE.match(text, start)
     return (token.group(0), token.end()) if token else None

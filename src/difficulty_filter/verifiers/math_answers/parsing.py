@@ -25,10 +25,15 @@ from ..answer_extraction import MAX_PARSE_CHARS
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)  # "timeout disabled" warnings: the pool times us
 
-_LATEX = (LatexExtractionConfig(normalization_config=NormalizationConfig(
-    basic_latex=True, units=False, malformed_operators=True, nits=True, boxed="all", equations=False)),)
+_LATEX = (
+    LatexExtractionConfig(
+        normalization_config=NormalizationConfig(
+            basic_latex=True, units=False, malformed_operators=True, nits=True, boxed="all", equations=False
+        )
+    ),
+)
 _TOWER_RE = re.compile(r"\d\s*\^\s*\{?\s*\d+\s*\^\s*\{?\s*\d")  # 9^{9^{9}}, 9^9^9 (not 2^{2^n})
-_HUGE_RE = re.compile(r"\^\s*\{?\s*[-+]?\d{6,}|\d{6,}\s*!")      # x^{1000000}, 1000000!
+_HUGE_RE = re.compile(r"\^\s*\{?\s*[-+]?\d{6,}|\d{6,}\s*!")  # x^{1000000}, 1000000!
 _COMBINATORIAL_RE = re.compile(r"!|\\binom|\\choose|\\Gamma|\\sum|\\prod")
 _POWER_RE = re.compile(r"(\d{1,5})\s*\^\s*\{?\s*(\d{1,5})")
 _MAX_DEPTH = 16  # bracket nesting; the LaTeX parser slows down steeply with depth
@@ -37,8 +42,7 @@ _MAX_DEPTH = 16  # bracket nesting; the LaTeX parser slows down steeply with dep
 @lru_cache(maxsize=8192)
 def parse_latex(latex: str) -> tuple:
     """math-verify's parse of one answer, () when it fails (cached: each gold and common answer recur n times)."""
-    return tuple(mv_parse(f"${latex}$", extraction_config=_LATEX, fallback_mode="no_fallback",
-                          parsing_timeout=None))
+    return tuple(mv_parse(f"${latex}$", extraction_config=_LATEX, fallback_mode="no_fallback", parsing_timeout=None))
 
 
 def too_costly(s: str) -> bool:
@@ -47,7 +51,8 @@ def too_costly(s: str) -> bool:
         return True
     # factorials, binomials, sums of huge numbers: (2^{64})!, \binom{10^9}{10^5}, \sum_{k=1}^{10^9} k^k
     return bool(_COMBINATORIAL_RE.search(s)) and any(
-        int(exponent) * math.log10(max(int(base), 2)) >= 5 for base, exponent in _POWER_RE.findall(s))
+        int(exponent) * math.log10(max(int(base), 2)) >= 5 for base, exponent in _POWER_RE.findall(s)
+    )
 
 
 def _depth(s: str) -> int:

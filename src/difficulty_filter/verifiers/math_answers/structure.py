@@ -24,18 +24,28 @@ SINGLE, BARE, TUPLE, SET, PAIR = "single", "bare", "tuple", "set", "pair"
 _CONNECTOR_RE = re.compile(r"(?<![A-Za-z\\])(?:and|or)(?![A-Za-z])|,|;")
 _TEXT_GROUP_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)\s*\{([^{}]*)\}")
 _WORD_SEPARATOR_RE = re.compile(
-    r"\s*(?:(?<![A-Za-z\\])(and|or)(?![A-Za-z])|\\q?quad(?![A-Za-z])|\\text\s*\{\s*,\s*\})\s*")
+    r"\s*(?:(?<![A-Za-z\\])(and|or)(?![A-Za-z])|\\q?quad(?![A-Za-z])|\\text\s*\{\s*,\s*\})\s*"
+)
 _SET_BUILDER_RE = re.compile(
-    r"\\\{\s*[A-Za-z](?:\s*\\in\s*\\mathbb\s*\{?\s*[RZNQC]\s*\}?)?\s*(?:\\mid|\\vert|\||:)\s*(.+)\\\}", re.DOTALL)
+    r"\\\{\s*[A-Za-z](?:\s*\\in\s*\\mathbb\s*\{?\s*[RZNQC]\s*\}?)?\s*(?:\\mid|\\vert|\||:)\s*(.+)\\\}", re.DOTALL
+)
 _MATRIX_RE = re.compile(r"\\begin\{([pbBvV]?matrix)\}(.*)\\end\{\1\}", re.DOTALL)
-_NAME = (rf"(?:[A-Za-z]?(?:\^\s*\{{\s*-1\s*\}})?\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\)"  # f(x), (x, y)
-         rf"|(?:[A-Za-z]|{GREEK}|[A-Z]{{2,3}})(?:_\s*(?:\{{[A-Za-z0-9, ]+\}}|[A-Za-z0-9]))?'*)")  # x_1, \theta, AB
+_NAME = (
+    rf"(?:[A-Za-z]?(?:\^\s*\{{\s*-1\s*\}})?\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\)"  # f(x), (x, y)
+    rf"|(?:[A-Za-z]|{GREEK}|[A-Z]{{2,3}})(?:_\s*(?:\{{[A-Za-z0-9, ]+\}}|[A-Za-z0-9]))?'*)"
+)  # x_1, \theta, AB
 _LABEL_RE = re.compile(rf"\s*({_NAME})\s*(?:(?<![<>!:\\])=(?!=)|\\in(?![A-Za-z]))(.*)", re.DOTALL)
-_WORD_LABEL_RE = re.compile(r"(.*?\S)\s*\\(?:text|mbox|textrm|mathrm)\s*\{\s*([A-Za-z][A-Za-z' -]*?)\s*\}\s*"
-                            r"|(-?[\d.,/]+)\s+([A-Za-z][A-Za-z' -]*)", re.DOTALL)
+_WORD_LABEL_RE = re.compile(
+    r"(.*?\S)\s*\\(?:text|mbox|textrm|mathrm)\s*\{\s*([A-Za-z][A-Za-z' -]*?)\s*\}\s*"
+    r"|(-?[\d.,/]+)\s+([A-Za-z][A-Za-z' -]*)",
+    re.DOTALL,
+)
 _INEQUALITY_RE = re.compile(r"<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![A-Za-z])")
-_ORDER_WORDS_RE = re.compile(r"\b(?:in (?:that|this|the given|the same|increasing|decreasing|ascending|descending) "
-                             r"order|in order|respectively|ordered (?:pair|triple|tuple|list))\b", re.IGNORECASE)
+_ORDER_WORDS_RE = re.compile(
+    r"\b(?:in (?:that|this|the given|the same|increasing|decreasing|ascending|descending) "
+    r"order|in order|respectively|ordered (?:pair|triple|tuple|list))\b",
+    re.IGNORECASE,
+)
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _LOOSE_SPACE_RE = re.compile(r"^(?:\s|\\[,;:! ]|~)+|(?:\s|\\[,;:! ]|~)+$")
 
@@ -113,8 +123,11 @@ def _labelled(text: str, words: bool) -> Part:
         unwrapped = _TEXT_GROUP_RE.fullmatch(text)
         word_match = _WORD_LABEL_RE.fullmatch(unwrapped.group(1).strip() if unwrapped else text)
         if word_match:
-            value, label = (word_match.group(1), word_match.group(2)) if word_match.group(1) else \
-                (word_match.group(3), word_match.group(4))
+            value, label = (
+                (word_match.group(1), word_match.group(2))
+                if word_match.group(1)
+                else (word_match.group(3), word_match.group(4))
+            )
             return Part(_loose(value), " ".join(label.lower().split()))
     return Part(text)
 
@@ -133,7 +146,7 @@ def _container(text: str) -> tuple[str, list[str]] | None:
         if text.startswith(opener) and text.endswith(closer) and _closes_at_end(text, len(opener), len(closer)):
             if kind == SET and _SET_BUILDER_RE.fullmatch(text):
                 return None
-            return kind, _split(text[len(opener):-len(closer)])[0]
+            return kind, _split(text[len(opener) : -len(closer)])[0]
     if text[:1] in "([" and text[-1:] in ")]" and _closes_at_end(text, 1):
         inner = _split(text[1:-1])[0]
         if len(inner) >= 3:
@@ -186,12 +199,14 @@ def _split(text: str) -> tuple[list[str], bool]:
 
 def _split_text_groups(text: str) -> str:
     r"""``\text{ apples and }`` -> ``\text{ apples} and``: connectors inside text groups become separators."""
+
     def split_group(match: re.Match) -> str:
         content = match.group(1)
         if not _CONNECTOR_RE.search(content):
             return match.group(0)
         pieces = re.split(r"((?<![A-Za-z\\])(?:and|or)(?![A-Za-z])|,|;)", content)
         return " ".join(p if i % 2 else (rf"\text{{{p}}}" if p.strip() else "") for i, p in enumerate(pieces))
+
     return _TEXT_GROUP_RE.sub(split_group, text)
 
 

@@ -21,12 +21,13 @@ from ..quantities import unit_key
 DEGREES = "deg"
 _SPACING = r"(?:\s|\\[,;:! ]|~)*"
 _UNIT_GROUP = r"\\(?:text|mathrm|textrm|mbox|rm)\s*\{\s*[A-Za-z][A-Za-z\s./-]*\}(?:\s*\^\s*\{?\s*-?\d\s*\}?)?"
-_WRITTEN_UNIT_RE = re.compile(rf"(.*?\S){_SPACING}({_UNIT_GROUP}(?:\s*(?:/|\\cdot)\s*{_UNIT_GROUP})*)\s*",
-                              re.DOTALL)
+_WRITTEN_UNIT_RE = re.compile(rf"(.*?\S){_SPACING}({_UNIT_GROUP}(?:\s*(?:/|\\cdot)\s*{_UNIT_GROUP})*)\s*", re.DOTALL)
 _DEGREE_SIGN_RE = re.compile(r"(.*?\S)\s*(?:\^\s*\{?\s*\\circ\s*\}?|\\degree(?![A-Za-z]))\s*", re.DOTALL)
 _BARE_UNIT_RE = re.compile(
     r"(.*?[\d}])\s*(?:m|cm|mm|km|s|ms|h|hr|min|g|kg|mg|L|mL|ml|N|J|W|Pa|V|A|K|Hz|mol|ft|in|yd|mi|lb|oz)"
-    r"(?:\s*\^\s*\{?\s*\d\s*\}?)?\s*", re.DOTALL)
+    r"(?:\s*\^\s*\{?\s*\d\s*\}?)?\s*",
+    re.DOTALL,
+)
 _DEGREE_WORDS = frozenset({DEGREES, "degree", "degrees"})
 _CONNECTIVES = frozenset({"and", "or", "for", "where", "only", "if", "when"})
 #: Known units: name -> (dimension: length, time or mass; size in metres, seconds or grams).
@@ -88,8 +89,7 @@ def measure(unit: str) -> tuple[tuple[tuple[str, int], ...], Fraction] | None:
             return None
         position = match.end()
         name = match.group(2)
-        known = next((_SIZES[n] for n in (name, name.removesuffix("s"), name.removesuffix("es")) if n in _SIZES),
-                     None)
+        known = next((_SIZES[n] for n in (name, name.removesuffix("s"), name.removesuffix("es")) if n in _SIZES), None)
         if known is None:
             return None
         power = int(match.group(3) or 1) * (-1 if match.group(1) == "/" else 1)
