@@ -17,7 +17,7 @@ $(BIN)/difficulty-filter: pyproject.toml
 install: $(BIN)/difficulty-filter
 
 demo: install
-	PATH=$(abspath $(BIN)):$$PATH $(BIN)/snakemake --profile profiles/local
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/difficulty-filter run --profile profiles/local
 	@$(BIN)/difficulty-filter status
 
 test: install
