@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import atomic
+from ..generation.records import SCHEMA
 
 BOXED = " Please output the final answer within \\boxed{}."
 NAMES = ("Ada", "Ben", "Cleo", "Dan", "Eve", "Finn")
@@ -132,14 +133,11 @@ DATASET_SCHEMA = pa.schema(
         ("extra_info", pa.struct([("split", pa.string()), ("index", pa.int64()), ("reference", pa.string())])),
     ]
 )
+#: The generations columns a file of rollouts needs (prompt token counts are optional there).
 ROLLOUTS_SCHEMA = pa.schema(
     [
-        ("row_index", pa.int64()),
-        ("data_source", pa.string()),
-        ("sample_index", pa.int32()),
-        ("response", pa.string()),
-        ("response_tokens", pa.int32()),
-        ("finish_reason", pa.string()),
+        SCHEMA.field(name)
+        for name in ("row_index", "data_source", "sample_index", "response", "response_tokens", "finish_reason")
     ]
 )
 
