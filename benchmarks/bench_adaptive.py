@@ -48,7 +48,7 @@ import polars as pl
 
 from difficulty_filter.adaptive import StopRule, Tally, cascade_order
 from difficulty_filter.adaptive.cascade import dropped_by, model_sides
-from difficulty_filter.demo.workflow import copy_workflow
+from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 from difficulty_filter.filtering.decisions import decide
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,19 +238,7 @@ def run_demo_mode(mode: str, args, scratch: Path) -> dict:
     pl.read_parquet(ROOT / "data" / "demo.parquet").head(args.rows).write_parquet(work / "data" / "demo.parquet")
     started = time.monotonic()
     run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--directory",
-            str(work),
-            "--snakefile",
-            str(work / "Snakefile"),
-            "--cores",
-            str(args.cores),
-        ],
-        capture_output=True,
-        text=True,
+        workflow_command(work, "--cores", str(args.cores), resumable=False), capture_output=True, text=True
     )
     wall = time.monotonic() - started
     if run.returncode:

@@ -19,7 +19,6 @@ import argparse
 import csv
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,13 +28,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import yaml
 
 from difficulty_filter import atomic
 from difficulty_filter.demo.synthetic import write
+from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKFLOW = ["Snakefile", "rules", "scripts", "config", "profiles", "report", "envs"]
 #: Stages that read every response of a dataset x model (or their per-prompt results).
 AGGREGATES = ("import_generations", "pass_rates", "annotate", "filter", "report_dataset", "report_combined")
 STAMP = re.compile(r"^\[(\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4})\]$")
@@ -44,8 +42,6 @@ FINISHED = re.compile(r"^Finished jobid: \d+ \(Rule: (\w+)\)$")
 
 
 def prepare(work: Path, rows: int, n: int, args) -> dict:
-    for name in WORKFLOW:
-        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, work / name)
     data = work / "data"
     data.mkdir()
     started = time.monotonic()
@@ -58,7 +54,7 @@ def prepare(work: Path, rows: int, n: int, args) -> dict:
         "reward": {"workers": args.workers},
         "filter": {"low": {"model": "synthetic", "threshold": 0.0}, "high": {"model": "synthetic", "threshold": 0.9}},
     }
-    (work / "config/config.yaml").write_text(yaml.safe_dump(config))
+    copy_workflow(ROOT, work, config)
     return {
         "seconds": round(time.monotonic() - started, 1),
         "dataset_bytes": (data / "soak.parquet").stat().st_size,
@@ -125,22 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         data = prepare(work, args.rows, args.n, args)
         started = time.monotonic()
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "difficulty_filter.cli",
-                "run",
-                "--directory",
-                str(work),
-                "--snakefile",
-                str(work / "Snakefile"),
-                "--cores",
-                str(args.cores),
-            ],
-            capture_output=True,
-            text=True,
-        )
+        run = subprocess.run(workflow_command(work, "--cores", str(args.cores)), capture_output=True, text=True)
         wall = time.monotonic() - started
         if run.returncode:
             print(run.stderr[-6000:], file=sys.stderr)

@@ -6,49 +6,26 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 import pyarrow.parquet as pq
-import yaml
+
+from difficulty_filter.demo.workflow import workflow_command
 
 REPO = Path(__file__).resolve().parents[2]
-COPY = ["Snakefile", "rules", "scripts", "config", "profiles", "report", "envs"]
 #: Outputs compared by content; progress records and hidden folders (resume cache, locks) are run state.
 COMPARED = (".parquet", ".json", ".tsv")
 JOB_HEADER = re.compile(r"^(?:local)?rule (\w+):$", re.M)
 FINISHED = re.compile(r"^Finished jobid: \d+ \(Rule: (\w+)\)$", re.M)
 
 
-def make_workdir(folder: Path, config: dict) -> Path:
-    """A copy of the workflow with `config` as its config/config.yaml (data files are the caller's)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in COPY:
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, folder / name)
-    (folder / "config/config.yaml").write_text(yaml.safe_dump(config))
-    return folder
-
-
 def command(work: Path, *targets: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "difficulty_filter.cli",
-        "run",
-        "--directory",
-        str(work),
-        "--snakefile",
-        str(work / "Snakefile"),
-        "--cores",
-        "2",
-        *targets,
-    ]
+    return workflow_command(work, "--cores", "2", *targets)
 
 
 def run_to_end(work: Path, *targets: str, timeout: float = 900) -> subprocess.CompletedProcess:

@@ -15,8 +15,9 @@ import subprocess
 import pytest
 
 from difficulty_filter.demo.synthetic import write
+from difficulty_filter.demo.workflow import copy_workflow
 
-from .crash_harness import Kill, Run, differences, kill_when, make_workdir, outputs, run_to_end, torn_parquet
+from .crash_harness import REPO, Kill, Run, differences, kill_when, outputs, run_to_end, torn_parquet
 from .test_workflow import job_counts
 
 pytestmark = [pytest.mark.e2e]
@@ -61,7 +62,7 @@ def config(data) -> dict:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory, data):
-    work = make_workdir(tmp_path_factory.mktemp("baseline") / "w", config(data))
+    work = copy_workflow(REPO, tmp_path_factory.mktemp("baseline") / "w", config(data))
     done = run_to_end(work)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     return work, outputs(work)
@@ -79,7 +80,7 @@ def plan(seed: int, kills: int) -> list[Kill]:
 
 @pytest.mark.parametrize("seed, kills", CHAINS)
 def test_kill_9_at_random_moments_then_the_same_command_resumes(tmp_path, data, baseline, seed, kills):
-    work = make_workdir(tmp_path / "w", config(data))
+    work = copy_workflow(REPO, tmp_path / "w", config(data))
     for number, kill in enumerate(plan(seed, kills)):
         run = Run(work).start(number)
         kill_when(run, kill)
@@ -145,7 +146,7 @@ def mount():
 
 
 def test_full_disk_fails_clearly_and_keeps_earlier_outputs(tmp_path, data, baseline, mount):
-    work = make_workdir(tmp_path / "w", config(data))
+    work = copy_workflow(REPO, tmp_path / "w", config(data))
     (work / "results").mkdir()
     mount("-t", "tmpfs", "-o", "size=600k", "tmpfs", str(work / "results"))
     failed = run_to_end(work)

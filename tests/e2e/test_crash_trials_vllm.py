@@ -13,11 +13,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from difficulty_filter.demo.workflow import copy_workflow
 from difficulty_filter.leftovers import processes_with_token
 from difficulty_filter.run_lock import RunLock
 
 from ..conftest import verl_row
-from .crash_harness import Run, differences, log_lines, make_workdir, outputs, run_to_end, torn_parquet
+from .crash_harness import REPO, Run, differences, log_lines, outputs, run_to_end, torn_parquet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.vllm]
 
@@ -62,10 +63,10 @@ def half_generated(work, model: str) -> bool:
 
 
 def test_kill_9_mid_shard_with_both_engines_then_resume(tmp_path, vllm_config):
-    baseline = make_workdir(tmp_path / "baseline", vllm_config)
+    baseline = copy_workflow(REPO, tmp_path / "baseline", vllm_config)
     done = run_to_end(baseline, *TARGETS)
     assert done.returncode == 0, done.stderr[-4000:]
-    work = make_workdir(tmp_path / "w", vllm_config)
+    work = copy_workflow(REPO, tmp_path / "w", vllm_config)
     logs, killed, tokens = set(), [], []
     for number in range(len(MODELS)):
         run = Run(work, TARGETS).start(number)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 import yaml
 
-from difficulty_filter.demo.workflow import copy_workflow
+from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 
 from ..conftest import verl_row
 
@@ -23,19 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.vllm]
 
 def snakemake(workdir: Path, *args: str, overlay: str | None = None) -> subprocess.CompletedProcess:
     """Run Snakemake in `workdir` (its config/config.yaml is the test config; `overlay` is merged on top)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--directory",
-        str(workdir),
-        "--snakefile",
-        str(workdir / "Snakefile"),
-        "--cores",
-        "2",
-        "--rerun-incomplete",
-        *args,
-    ]
+    cmd = workflow_command(workdir, "--cores", "2", "--rerun-incomplete", *args, resumable=False)
     if overlay:
         cmd += ["--configfile", str(workdir / overlay)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=1200)

@@ -16,7 +16,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from difficulty_filter.demo.workflow import copy_workflow
+from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 
 from ..conftest import verl_row
 from ..e2e.crash_harness import differences, outputs
@@ -73,17 +72,12 @@ def cluster_missing() -> str | None:
 
 def start(work: Path, *args: str, slurm: bool = True) -> subprocess.Popen:
     """Start Snakemake in `work`, on SLURM unless `slurm` is false; its output goes to `work`/snakemake-<n>.out."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--directory",
-        str(work),
-        "--snakefile",
-        str(work / "Snakefile"),
+    cmd = workflow_command(
+        work,
         *(["--profile", str(work / "profiles/slurm"), *SLURM_ARGS] if slurm else ["--cores", "2"]),
         *args,
-    ]
+        resumable=False,
+    )
     output = work / f"snakemake-{len(list(work.glob('snakemake-*.out'))) + 1}.out"
     with open(output, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
@@ -20,3 +21,10 @@ def copy_workflow(repo: Path, dest: Path, config: dict | None = None) -> Path:
     if config is not None:
         (dest / "config" / "config.yaml").write_text(yaml.safe_dump(config))
     return dest
+
+
+def workflow_command(work: Path, *args: str, resumable: bool = True) -> list[str]:
+    """The command line that runs the copied workflow in `work` (`difficulty-filter run` unless not
+    `resumable`, then plain `snakemake`); `args` go to Snakemake."""
+    runner = ["difficulty_filter.cli", "run"] if resumable else ["snakemake"]
+    return [sys.executable, "-m", *runner, "--directory", str(work), "--snakefile", str(work / "Snakefile"), *args]
