@@ -22,9 +22,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from difficulty_filter import atomic
-from difficulty_filter.batch_check import Expected
-from difficulty_filter.batch_repair import Batch, Shard, remove_damaged
 from difficulty_filter.generation.records import METADATA_KEY, SCHEMA
+from difficulty_filter.results.batch_check import Expected
+from difficulty_filter.workflow.batch_repair import Batch, Shard, remove_damaged
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -29,8 +29,8 @@ import polars as pl
 
 from difficulty_filter.atomic import write_json
 from difficulty_filter.config import section
+from difficulty_filter.pass_rates.stage import per_prompt
 from difficulty_filter.report.health import suspect_labels
-from difficulty_filter.stats.pass_rates import per_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = {

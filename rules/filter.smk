@@ -4,11 +4,11 @@
 rule annotate:
     input:
         dataset=dataset_path,
-        row_index=row_index_path("{dataset}"),
-        pass_rates=[pass_rates_path("{dataset}", m) for m in MODELS],
-        reference_check=reference_check_path("{dataset}"),
+        row_index=LAYOUT.row_index("{dataset}"),
+        pass_rates=[LAYOUT.pass_rates("{dataset}", m) for m in MODELS],
+        reference_check=LAYOUT.reference_check("{dataset}"),
     output:
-        annotated_path("{dataset}"),
+        LAYOUT.annotated("{dataset}"),
     params:
         triggers=annotate_params,
     localrule: True
@@ -24,11 +24,11 @@ rule annotate:
 
 rule filter:
     input:
-        annotated_path("{dataset}"),
+        LAYOUT.annotated("{dataset}"),
     output:
-        filtered=filtered_path("{dataset}"),
-        decisions=filter_decisions_path("{dataset}"),
-        summary=filter_summary_path("{dataset}"),
+        filtered=LAYOUT.filtered("{dataset}"),
+        decisions=LAYOUT.filter_decisions("{dataset}"),
+        summary=LAYOUT.filter_summary("{dataset}"),
     params:
         triggers=filter_params,
     localrule: True

@@ -6,13 +6,13 @@ rule generate:
     input:
         dataset=dataset_path,
         # checked before any GPU time; a rebuilt index (e.g. new filter.key_by) does not change the text
-        row_index=ancient(row_index_path("{dataset}")),
+        row_index=ancient(LAYOUT.row_index("{dataset}")),
         model=model_inputs,
         rollouts=rollouts_input,
         # sampling.adaptive: the reward batches of this shard from the models earlier in the cascade
         cascade=cascade_inputs,
     output:
-        expand(generation_path("{{dataset}}", "{{model}}", "s{{shard}}_p{part}"), part=PARTS),
+        expand(LAYOUT.generation("{{dataset}}", "{{model}}", "s{{shard}}_p{part}"), part=PARTS),
     params:
         parts=shard_parts,
         cascade=cascade_rewards,
@@ -39,9 +39,9 @@ rule generate:
 rule import_generations:
     input:
         rollouts=lambda w: SETTINGS.models[w.model].generations,
-        row_index=row_index_path("{dataset}"),
+        row_index=LAYOUT.row_index("{dataset}"),
     output:
-        imported_generations_path("{dataset}", "{model}"),
+        LAYOUT.imported_generations("{dataset}", "{model}"),
     params:
         triggers=import_params,
     localrule: True

@@ -4,10 +4,10 @@
 rule pass_rates:
     input:
         rewards=reward_batches,
-        row_index=row_index_path("{dataset}"),
+        row_index=LAYOUT.row_index("{dataset}"),
     output:
-        table=pass_rates_path("{dataset}", "{model}"),
-        idx_map=idx_map_path("{dataset}", "{model}"),
+        table=LAYOUT.pass_rates("{dataset}", "{model}"),
+        idx_map=LAYOUT.idx_map("{dataset}", "{model}"),
     params:
         triggers=pass_rates_params,
     localrule: True

@@ -5,10 +5,10 @@
 
 rule report_dataset:
     input:
-        pass_rates=[pass_rates_path("{dataset}", m) for m in MODELS],
-        annotated=annotated_path("{dataset}"),
-        filter_summary=filter_summary_path("{dataset}"),
-        reference_check=reference_check_path("{dataset}"),
+        pass_rates=[LAYOUT.pass_rates("{dataset}", m) for m in MODELS],
+        annotated=LAYOUT.annotated("{dataset}"),
+        filter_summary=LAYOUT.filter_summary("{dataset}"),
+        reference_check=LAYOUT.reference_check("{dataset}"),
     output:
         overview=dataset_report("overview.html", "overview", "Tables", "all tables"),
         summary=dataset_report("summary.json", "summary", "Tables", "statistics (JSON)"),
@@ -37,14 +37,14 @@ rule report_dataset:
 
 rule report_combined:
     input:
-        pass_rates=[pass_rates_path(d, "{model}") for d in DATASETS],
+        pass_rates=[LAYOUT.pass_rates(d, "{model}") for d in DATASETS],
     output:
         overview=combined_report("overview.html", "combined", "all tables"),
         summary=combined_report("summary.json", "combined", "statistics (JSON)"),
         buckets=combined_report("buckets.tsv", "combined", "difficulty buckets"),
         histogram=combined_report("pass_rate_hist.png", "pass_rate_hist", "pass-rate histogram"),
         bucket_shares=combined_report("bucket_shares.png", "combined", "buckets per dataset"),
-        mapping=f"{RESULTS}/combined/{{model}}_combined.json",
+        mapping=LAYOUT.combined_map("{model}"),
     params:
         triggers=report_params,
     localrule: True

@@ -4,11 +4,11 @@
 
 rule reward:
     input:
-        generations=generation_path("{dataset}", "{model}", "s{shard}_p{part}"),
+        generations=LAYOUT.generation("{dataset}", "{model}", "s{shard}_p{part}"),
         dataset=dataset_path,
-        row_index=ancient(row_index_path("{dataset}")),
+        row_index=ancient(LAYOUT.row_index("{dataset}")),
     output:
-        reward_path("{dataset}", "{model}", "s{shard}_p{part}"),
+        LAYOUT.reward("{dataset}", "{model}", "s{shard}_p{part}"),
     params:
         rows=lambda w: batch_rows(w.dataset, f"s{w.shard}_p{w.part}"),
         triggers=reward_params,
@@ -29,9 +29,9 @@ rule reward:
 rule reference_check:
     input:
         dataset=dataset_path,
-        row_index=row_index_path("{dataset}"),
+        row_index=LAYOUT.row_index("{dataset}"),
     output:
-        reference_check_path("{dataset}"),
+        LAYOUT.reference_check("{dataset}"),
     params:
         triggers=reference_check_params,
     threads: SETTINGS.reward.workers

@@ -5,7 +5,7 @@ rule row_index:
     input:
         dataset_path,
     output:
-        row_index_path("{dataset}"),
+        LAYOUT.row_index("{dataset}"),
     params:
         triggers=row_index_params,
     localrule: True

@@ -2,9 +2,9 @@
 
 from difficulty_filter.filtering.stage import annotate_dataset
 from difficulty_filter.index import read_index
-from difficulty_filter.job_console import job_console
-from difficulty_filter.provenance import provenance
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
+from difficulty_filter.workflow.provenance import provenance
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:

@@ -1,11 +1,12 @@
 """Snakemake script: drop too-hard / too-easy rows and write what was dropped and why."""
 
-from difficulty_filter.filtering.stage import filter_annotated
-from difficulty_filter.job_console import job_console
+from difficulty_filter.filtering.stage import filter_annotated, filter_triggers
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:
-        rule = snakemake.params.triggers
+        rule = filter_triggers(job_settings(snakemake).filter)
         summary = filter_annotated(
             snakemake.input[0],
             snakemake.output.filtered,

@@ -1,18 +1,18 @@
 """Snakemake script: generate the K batch files of one shard with one model load."""
 
-from difficulty_filter.adaptive.plan import plan_for
 from difficulty_filter.generation import run_shard
-from difficulty_filter.generation.resume_cache import shard_cache_dir
-from difficulty_filter.job_console import job_console
-from difficulty_filter.progress import describe
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.generation.adaptive_plan import plan_for
+from difficulty_filter.results.paths import Layout
+from difficulty_filter.results.progress import describe
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:
         settings = job_settings(snakemake)
         dataset, model = snakemake.wildcards.dataset, snakemake.wildcards.model
         parts = [(start, stop, out) for (start, stop), out in zip(snakemake.params.parts, snakemake.output)]
-        plan = plan_for(settings, model)
+        layout, plan = Layout(settings.results_dir), plan_for(settings, model)
         skipped = plan.skipped_rows(snakemake.params.cascade) if plan else set()
         with job.progress(settings.results_dir) as progress:
             stats = run_shard(
@@ -21,8 +21,8 @@ if __name__ == "__main__":
                 settings.models[model],
                 settings.sampling,
                 settings.prompts,
-                cache_dir=shard_cache_dir(settings.results_dir, dataset, model),
-                gpu_lock_dir=f"{settings.results_dir}/.gpu_locks",
+                cache_dir=layout.generation_cache(dataset, model),
+                gpu_lock_dir=layout.gpu_locks(),
                 progress=progress,
                 rollouts=next(iter(snakemake.input.rollouts), None),
                 adaptive=plan,

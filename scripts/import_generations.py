@@ -2,8 +2,8 @@
 
 from difficulty_filter.generation.rollouts import import_rollouts
 from difficulty_filter.index import read_index
-from difficulty_filter.job_console import job_console
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:

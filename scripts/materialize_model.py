@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from difficulty_filter.demo.model import materialize
-from difficulty_filter.job_console import job_console
+from difficulty_filter.workflow.job_console import job_console
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:

@@ -1,9 +1,9 @@
 """Snakemake script: per-prompt pass rates of one dataset x model."""
 
 from difficulty_filter.index import read_index
-from difficulty_filter.job_console import job_console
-from difficulty_filter.stats.pass_rates import write_pass_rates
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.pass_rates.stage import write_pass_rates
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:

@@ -2,32 +2,14 @@
 
 from pathlib import Path
 
-from difficulty_filter.job_console import job_console
-from difficulty_filter.prepare.length_filter import PromptLengthFilter
-from difficulty_filter.prepare.run import Settings, prepare
+from difficulty_filter.prepare.run import domain_job, prepare
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:
-        options = snakemake.params.triggers
-        length_filter = (
-            None
-            if options["max_prompt_tokens"] is None
-            else PromptLengthFilter(
-                options["tokenizer"], options["max_prompt_tokens"], chat_template_kwargs=options["chat_template_kwargs"]
-            )
-        )
         out = Path(snakemake.output[0])
-        summary = prepare(
-            snakemake.input.data,
-            Settings(
-                domain=snakemake.wildcards.domain,
-                output_dir=out,
-                target_sample_size=options["target_sample_size"],
-                seed=options["seed"],
-                length_filter=length_filter,
-                summary_path=out / "summary.json",
-            ),
-        )
+        summary = prepare(snakemake.input.data, domain_job(job_settings(snakemake), snakemake.wildcards.domain, out))
         totals = summary["totals"]
         job.summary = (
             f"{totals['rows_sampled']} of {totals['rows_input']} rows sampled "

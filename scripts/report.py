@@ -3,14 +3,13 @@ dataset (rule report_combined); tables go to the log, files to the rule's named 
 
 import sys
 
-from difficulty_filter.job_console import job_console
-from difficulty_filter.report.analyze import analyze_combined, analyze_dataset, publish
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.report.analyze import analyze_combined, analyze_dataset, publish, report_pair
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:
         settings, inputs, wildcards = job_settings(snakemake), snakemake.input, snakemake.wildcards
-        pair = snakemake.params.triggers["pair"]
         if snakemake.rule == "report_dataset":
             report = analyze_dataset(
                 wildcards.dataset,
@@ -18,7 +17,7 @@ if __name__ == "__main__":
                 inputs.annotated,
                 inputs.filter_summary,
                 inputs.reference_check,
-                pair,
+                report_pair(settings),
                 settings.report,
             )
             job.summary = (

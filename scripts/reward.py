@@ -1,9 +1,10 @@
 """Snakemake script: score one batch of generations."""
 
-from difficulty_filter.generation.resume_cache import ResumeCache, shard_cache_dir
-from difficulty_filter.job_console import job_console
+from difficulty_filter.generation.resume_cache import ResumeCache
+from difficulty_filter.results.paths import Layout
 from difficulty_filter.scoring.batch_file import score_batch_file
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:
@@ -19,7 +20,8 @@ if __name__ == "__main__":
                 settings.sampling,
             )
         # the batch is used: its generate job is recorded complete, so its resume-cache entry can go
-        cache = shard_cache_dir(settings.results_dir, snakemake.wildcards.dataset, snakemake.wildcards.model)
+        layout = Layout(settings.results_dir)
+        cache = layout.generation_cache(snakemake.wildcards.dataset, snakemake.wildcards.model)
         ResumeCache(cache).forget(snakemake.input.generations)
         outcomes = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items(), key=lambda c: -c[1]))
         job.summary = f"{sum(counts.values())} responses: {outcomes or 'none'}"

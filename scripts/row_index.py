@@ -1,8 +1,8 @@
 """Snakemake script: validate every row of a dataset and write its row index."""
 
 from difficulty_filter.index import write_index
-from difficulty_filter.job_console import job_console
-from difficulty_filter.workflow import job_settings
+from difficulty_filter.workflow.job_console import job_console
+from difficulty_filter.workflow.job_settings import job_settings
 
 if __name__ == "__main__":
     with job_console(snakemake) as job:

@@ -10,9 +10,9 @@ import pytest
 
 from difficulty_filter import config
 from difficulty_filter.adaptive import Side, StopRule
-from difficulty_filter.adaptive.plan import AdaptivePlan
 from difficulty_filter.filtering.decisions import decide
 from difficulty_filter.generation import run_shard, shard
+from difficulty_filter.generation.adaptive_plan import AdaptivePlan
 
 from .fakes import CharTokenizer, CoinEngine, write_coin_dataset
 

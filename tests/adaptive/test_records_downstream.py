@@ -5,8 +5,8 @@ import polars as pl
 import pytest
 
 from difficulty_filter.filtering.annotate import pass_rate_columns
+from difficulty_filter.pass_rates.stage import per_prompt
 from difficulty_filter.report.tables import bucket_table, samples_table, with_bucket
-from difficulty_filter.stats.pass_rates import per_prompt
 
 
 def rewards(rows, records=None):

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from difficulty_filter.demo.workflow import copy_workflow
-from difficulty_filter.leftovers import processes_with_token
-from difficulty_filter.run_lock import RunLock
+from difficulty_filter.run_control.leftovers import processes_with_token
+from difficulty_filter.run_control.lock import RunLock
 
 from ..conftest import verl_row
 from .crash_harness import REPO, Run, differences, log_lines, outputs, run_to_end, torn_parquet

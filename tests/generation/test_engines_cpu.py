@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from difficulty_filter.generation import run_shard
-from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
+from difficulty_filter.generation.engines.managed_server import free_port, managed_server, server_command
 from difficulty_filter.generation.records import FINISH_REASONS
 
 from .gen_fakes import write_dataset

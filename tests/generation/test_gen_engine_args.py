@@ -4,9 +4,9 @@ import os
 
 from difficulty_filter import config
 from difficulty_filter.generation.engines import vllm_sized_threads
-from difficulty_filter.generation.managed_server import server_command
-from difficulty_filter.generation.offline import llm_kwargs
-from difficulty_filter.generation.settings import engine_args
+from difficulty_filter.generation.engines.managed_server import server_command
+from difficulty_filter.generation.engines.offline import llm_kwargs
+from difficulty_filter.generation.requests import engine_args
 
 
 def model(**fields):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from difficulty_filter.generation.gpu_slots import gpu_slots, lock_namespace, visible_gpus
+from difficulty_filter.generation.engines.gpu_slots import gpu_slots, lock_namespace, visible_gpus
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from difficulty_filter import config
-from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
+from difficulty_filter.generation.engines.managed_server import free_port, managed_server, server_command
 
 FAKE = textwrap.dedent("""
     import http.server, os, signal, subprocess, sys, time
@@ -115,7 +115,7 @@ def test_sigterm_to_the_job_stops_the_server(tmp_path):
         textwrap.dedent(f"""
         import sys, time
         from difficulty_filter import config
-        from difficulty_filter.generation.managed_server import managed_server
+        from difficulty_filter.generation.engines.managed_server import managed_server
         with managed_server(config.section("model", {RAW!r}), 0, command={cmd!r}, port={port}):
             print("ready", flush=True)
             time.sleep(600)

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from difficulty_filter.generation import run_shard
-from difficulty_filter.progress import DONE, FAILED, Progress
+from difficulty_filter.results.progress import DONE, FAILED, Progress
 
 from .gen_fakes import write_dataset
 

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from difficulty_filter import config
-from difficulty_filter.generation.server_client import ServerClient, ServerError, base_url
-from difficulty_filter.generation.settings import Request
+from difficulty_filter.generation.engines.server_client import ServerClient, ServerError, base_url
+from difficulty_filter.generation.requests import Request
 
 SAMPLING = config.section("sampling", {"n": 2, "max_new_tokens": 8, "seed": 0})
 

@@ -7,15 +7,15 @@ import sys
 import textwrap
 import time
 
-from difficulty_filter.generation.managed_server import managed_server
-from difficulty_filter.generation.server_records import stop_orphans
+from difficulty_filter.generation.engines.managed_server import managed_server
+from difficulty_filter.generation.engines.server_records import stop_orphans
 
 from .test_gen_managed_server import CFG, RAW, alive, all_gone, fake, pids
 
 JOB = """
 import sys, time
 from difficulty_filter import config
-from difficulty_filter.generation.managed_server import managed_server
+from difficulty_filter.generation.engines.managed_server import managed_server
 with managed_server(config.section("model", {raw!r}), 0, command={cmd!r}, port={port}, records={records!r}):
     print("ready", flush=True)
     time.sleep(600)

@@ -8,13 +8,13 @@ from difficulty_filter.dataset import DatasetError
 from difficulty_filter.prepare.bucket_quotas import parse_quotas
 from difficulty_filter.prepare.length_filter import PromptLengthFilter
 from difficulty_filter.prepare.naming import PrepareError
-from difficulty_filter.prepare.run import METADATA_KEY, Settings, prepare
+from difficulty_filter.prepare.run import METADATA_KEY, DomainJob, prepare
 
 from .helpers import row, rows, stdin_truth, write
 
 
-def settings(tmp_path, domain="math", **kwargs) -> Settings:
-    return Settings(domain=domain, output_dir=tmp_path / "out", **kwargs)
+def settings(tmp_path, domain="math", **kwargs) -> DomainJob:
+    return DomainJob(domain=domain, output_dir=tmp_path / "out", **kwargs)
 
 
 def indices(path) -> list[int]:
@@ -49,7 +49,7 @@ def test_quotas_use_post_filter_sizes_and_outputs_follow_the_original_names(tmp_
 def test_same_seed_same_output_other_seed_other_sample(tmp_path):
     source = write(tmp_path / "math__a.parquet", rows("math__a", 50))
     runs = [
-        prepare([source], Settings("math", tmp_path / name, target_sample_size=10, seed=seed))
+        prepare([source], DomainJob("math", tmp_path / name, target_sample_size=10, seed=seed))
         for name, seed in (("x", 1), ("y", 1), ("z", 2))
     ]
     x, y, z = (indices(tmp_path / name / "math__a_sampled_10.parquet") for name in "xyz")

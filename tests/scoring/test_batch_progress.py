@@ -5,7 +5,7 @@ import json
 import polars as pl
 
 from difficulty_filter import atomic, config
-from difficulty_filter.progress import DONE, Progress
+from difficulty_filter.results.progress import DONE, Progress
 from difficulty_filter.scoring.batch_file import OUTCOME_COUNTS_KEY, score_batch_file
 
 

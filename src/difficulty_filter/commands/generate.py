@@ -114,9 +114,10 @@ def _only(models: dict, source: str) -> str:
 
 
 def run(args) -> int:
-    from .. import batching, dataset
+    from .. import dataset
     from ..generation import run_shard
     from ..index import build_index
+    from ..results import batches as batching
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     s, model = settings(args)

@@ -25,7 +25,7 @@ def add_parser(sub, name):
 def run(args) -> int:
     from .. import config
     from ..index import index_of
-    from ..stats.pass_rates import write_pass_rates
+    from ..pass_rates.stage import write_pass_rates
 
     out = Path(args.output_dir)
     index = index_of(args.dataset, args.key_by, config.section("reward"))

@@ -12,7 +12,7 @@ from ..dataset import DatasetError
 from ..prepare.bucket_quotas import parse_quotas
 from ..prepare.length_filter import PromptLengthFilter
 from ..prepare.naming import DOMAINS, PrepareError
-from ..prepare.run import Settings, prepare
+from ..prepare.run import DomainJob, prepare
 
 
 def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
         length_filter = _length_filter(args)
-        settings = Settings(
+        settings = DomainJob(
             domain=args.domain,
             output_dir=args.output_data_dir,
             target_sample_size=args.target_sample_size,

@@ -5,7 +5,9 @@ Before Snakemake starts, with this working directory's run lock held (so no othe
 
 1. processes left by a previous run that died (orphaned jobs, a managed `vllm serve`) are stopped;
 2. a stale Snakemake lock ("Directory cannot be locked") is removed (what `snakemake --unlock` does; that
-   command itself, which builds the whole DAG, runs only for another `--persistence-backend`).
+   command itself, which builds the whole DAG, runs only for another `--persistence-backend`);
+3. unless the arguments only look at the plan (`-n`, `--dag`, `--summary`, ...), Snakemake is told to delete
+   damaged batch files before it plans (`workflow.batch_repair`), so exactly their jobs rerun.
 
 A second `difficulty-filter run` in the same directory while one is live is refused.
 """
@@ -22,9 +24,23 @@ import time
 import uuid
 from pathlib import Path
 
-from ..leftovers import TOKEN_VAR, processes_with_token, snakemake_directory, snakemake_processes, stop_processes
-from ..run_lock import AlreadyRunning, RunLock, RunRecord
+from ..run_control.leftovers import (
+    TOKEN_VAR,
+    processes_with_token,
+    snakemake_directory,
+    snakemake_processes,
+    stop_processes,
+)
+from ..run_control.lock import AlreadyRunning, RunLock, RunRecord
+from ..workflow.batch_repair import REPAIR_VAR
 
+#: Snakemake arguments that only show the plan or metadata: such a run changes no file.
+LOOK_ONLY = {
+    "-n", "--dry-run", "--dryrun", "--dag", "--rulegraph", "--filegraph", "--d3dag", "-S", "--summary",
+    "-D", "--detailed-summary", "--lint", "-l", "--list-rules", "--list", "--lt", "--list-target-rules",
+    "--lc", "--list-code-changes", "--li", "--list-input-changes", "--lp", "--list-params-changes",
+    "--list-changes", "--print-compilation", "--unlock", "--report", "--containerize", "--export-cwl",
+}
 #: Signals passed on to Snakemake (SIGINT from a terminal already reaches the whole foreground group).
 FORWARDED = (signal.SIGTERM, signal.SIGHUP)
 
@@ -48,7 +64,8 @@ def run(args) -> int:
             recover(lock, workdir, snakemake_args)
             record = RunRecord(token=uuid.uuid4().hex, pid=os.getpid(), args=snakemake_args, started=time.time())
             lock.write(record)
-            record.exit_code = run_snakemake(["--rerun-incomplete", *snakemake_args], record.token, lock.fd)
+            repair = not looks_only(snakemake_args)
+            record.exit_code = run_snakemake(["--rerun-incomplete", *snakemake_args], record.token, lock.fd, repair)
             lock.write(record)
             return record.exit_code
     except AlreadyRunning as exc:
@@ -91,11 +108,21 @@ def other_persistence(snakemake_args: list[str]) -> bool:
     return any(arg.startswith("--persistence-backend") for arg in snakemake_args)
 
 
-def run_snakemake(snakemake_args: list[str], token: str, lock_fd: int) -> int:
+def looks_only(snakemake_args: list[str]) -> bool:
+    """The arguments ask for a dry run, a picture, a summary or a listing (short flags may be grouped: -np)."""
+    for arg in snakemake_args:
+        name = arg.split("=", 1)[0]
+        if name in LOOK_ONLY:
+            return True
+        if arg.startswith("-") and not arg.startswith("--") and arg[1:].isalpha() and set(arg[1:]) & {"n", "S", "D"}:
+            return True
+    return False
+
+
+def run_snakemake(snakemake_args: list[str], token: str, lock_fd: int, repair: bool = True) -> int:
     """Snakemake as a child holding the run lock too; SIGTERM/SIGHUP are passed on; returns its exit code."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "snakemake", *snakemake_args], env={**os.environ, TOKEN_VAR: token}, pass_fds=(lock_fd,)
-    )
+    env = {**os.environ, TOKEN_VAR: token} | ({REPAIR_VAR: "1"} if repair else {})
+    child = subprocess.Popen([sys.executable, "-m", "snakemake", *snakemake_args], env=env, pass_fds=(lock_fd,))
     previous = {sig: signal.signal(sig, lambda signum, frame: child.send_signal(signum)) for sig in FORWARDED}
     previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal signals Snakemake itself
     try:

@@ -38,7 +38,7 @@ def run(args) -> int:
     from rich.console import Console
 
     from .. import config
-    from ..run_status import GenerationCounts, run_status
+    from ..run_control.status import GenerationCounts, run_status
 
     config_path = args.config or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).exists() else None)
     settings = config.load(config_path) if config_path else None
@@ -99,7 +99,7 @@ def render(console, status) -> None:
     from rich import box
     from rich.table import Table
 
-    from ..progress import compact, duration
+    from ..results.progress import compact, duration
 
     table = Table(
         title=f"{status.results_dir} at {time.strftime('%H:%M:%S', time.localtime(status.checked_at))}",

@@ -14,7 +14,7 @@ from ..stats.buckets import bucket_of, bucket_of_range
 #: pass_rates.parquet columns that describe how a prompt was sampled (present since sampling.adaptive).
 SAMPLING_RECORD = ("n", "stop_reason", "full_rate_low", "full_rate_high")
 
-PROVENANCE_KEY = "difficulty_filter.provenance"
+PROVENANCE_KEY = "difficulty_filter.workflow.job_settings.provenance"
 
 
 def with_columns(table: pa.Table, columns: Mapping[str, Sequence]) -> pa.Table:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import atomic
-from ..batch_check import BatchFileError, Expected, read_checked
+from ..results.batch_check import BatchFileError, Expected, read_checked
 from .inputs import Row
 from .records import METADATA_KEY
 
@@ -30,11 +30,6 @@ def batch_key(settings: dict, rows: Sequence[Row]) -> str:
     payload = {"settings": settings, "rows": [[r.index, r.data_source, r.messages] for r in rows]}
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
-
-
-def shard_cache_dir(results_dir: str, dataset: str, model: str) -> str:
-    """Where the generate jobs of one dataset x model keep the finished batches of unfinished shards."""
-    return f"{results_dir}/.cache/generations/{dataset}/{model}"
 
 
 class ResumeCache:

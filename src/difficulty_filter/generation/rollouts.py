@@ -21,8 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import atomic
-from ..batch_check import Expected, check_table
-from ..progress import Progress
+from ..results.batch_check import Expected, check_table
+from ..results.progress import Progress
 from ..settings import SamplingSettings
 from .records import FINISH_REASONS, SCHEMA, write_batch, write_placeholder
 

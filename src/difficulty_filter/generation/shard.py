@@ -7,22 +7,22 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from ..adaptive.plan import AdaptivePlan
-from ..batch_check import expected_batch
 from ..dataset import DatasetError
-from ..progress import Progress
+from ..results.batch_check import expected_batch
+from ..results.progress import Progress
 from ..scoring.batch_file import score_request, truth_rows
 from ..settings import ModelSettings, PromptSettings, SamplingSettings
+from .adaptive_plan import AdaptivePlan
 from .adaptive_sampling import AdaptivePrompt, sample_adaptively
 from .background_scorer import BackgroundScorer
 from .engines import open_engine
 from .inputs import Row, read_rows
 from .prompts import PreparedPrompt, PromptTooLong, load_tokenizer, prompt_limit, template_ids, truncate
 from .records import batch_table, write_batch, write_placeholder
+from .requests import Request, file_metadata, triggers
 from .resume_cache import ResumeCache, batch_key
 from .rollouts import copy_rollouts
 from .seeds import prompt_seeds
-from .settings import Request, file_metadata, triggers
 from .stream import SampleStream
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 
 from .records import Sample
-from .settings import Request
+from .requests import Request
 
 #: Seconds `poll` may wait for a result when nothing else is happening.
 POLL_SECONDS = 0.5

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..atomic import atomic_path, write_json
 from ..dataset import num_rows
+from ..settings import Settings
 from . import patches
 from .bucket_quotas import bucket_labels, sample_by_bucket
 from .checks import check_rows, check_schema
@@ -32,7 +33,9 @@ METADATA_KEY = "difficulty_filter.prepare"
 
 
 @dataclass(frozen=True)
-class Settings:
+class DomainJob:
+    """What one prepare run over a domain's files needs."""
+
     domain: str
     output_dir: Path
     target_sample_size: int = -1
@@ -63,7 +66,40 @@ class FileScan:
         return self.path.name.removesuffix(".parquet")
 
 
-def prepare(inputs: Sequence[str | Path], settings: Settings) -> dict[str, Any]:
+def triggers(settings: Settings) -> dict:
+    """Every setting that changes a domain's sample (rule prepare's rerun triggers)."""
+    prepare_ = settings.prepare
+    model = settings.models[prepare_.tokenizer_model] if prepare_.max_prompt_tokens is not None else None
+    return {
+        "target_sample_size": prepare_.target_sample_size,
+        "seed": prepare_.seed,
+        "max_prompt_tokens": prepare_.max_prompt_tokens,
+        "tokenizer": (model.tokenizer or model.path) if model else None,
+        "chat_template_kwargs": model.chat_template_kwargs if model else {},
+    }
+
+
+def domain_job(settings: Settings, domain: str, output_dir: Path) -> DomainJob:
+    """The prepare run of one domain of the workflow's `prepare` section, into `output_dir`."""
+    options = triggers(settings)
+    length_filter = (
+        None
+        if options["max_prompt_tokens"] is None
+        else PromptLengthFilter(
+            options["tokenizer"], options["max_prompt_tokens"], chat_template_kwargs=options["chat_template_kwargs"]
+        )
+    )
+    return DomainJob(
+        domain=domain,
+        output_dir=output_dir,
+        target_sample_size=options["target_sample_size"],
+        seed=options["seed"],
+        length_filter=length_filter,
+        summary_path=output_dir / "summary.json",
+    )
+
+
+def prepare(inputs: Sequence[str | Path], settings: DomainJob) -> dict[str, Any]:
     """Run the stage on `inputs` (Parquet paths named `<domain>__<name>.parquet`); return the summary."""
     paths = [Path(p) for p in inputs]
     _check_settings(paths, settings)
@@ -75,7 +111,7 @@ def prepare(inputs: Sequence[str | Path], settings: Settings) -> dict[str, Any]:
     return summary
 
 
-def _check_settings(paths: list[Path], settings: Settings) -> None:
+def _check_settings(paths: list[Path], settings: DomainJob) -> None:
     check_domain(settings.domain)
     _ = settings.patch_options  # validates the codegen limits
     if not paths:
@@ -93,7 +129,7 @@ def _check_settings(paths: list[Path], settings: Settings) -> None:
             raise PrepareError("bucket quotas need a pass-rate column")
 
 
-def scan(path: Path, settings: Settings) -> FileScan:
+def scan(path: Path, settings: DomainJob) -> FileScan:
     """Patch, validate and length-filter `path` batch by batch; keep only the surviving row positions."""
     result = FileScan(path, rows_input=num_rows(path))
     parquet = pq.ParquetFile(path)
@@ -127,7 +163,7 @@ def scan(path: Path, settings: Settings) -> FileScan:
     return result
 
 
-def _sample_and_write(scan_: FileScan, quota: int, settings: Settings) -> dict[str, Any]:
+def _sample_and_write(scan_: FileScan, quota: int, settings: DomainJob) -> dict[str, Any]:
     key = scan_.stem
     record: dict[str, Any] = {
         "input": str(scan_.path),
@@ -154,7 +190,7 @@ def _sample_and_write(scan_: FileScan, quota: int, settings: Settings) -> dict[s
     return record
 
 
-def write_rows(path: Path, positions: np.ndarray, out_path: Path, settings: Settings) -> None:
+def write_rows(path: Path, positions: np.ndarray, out_path: Path, settings: DomainJob) -> None:
     """Write the rows at sorted `positions` of `path`, patched, streaming batch by batch, atomically."""
     parquet = pq.ParquetFile(path)
     empty, _ = patches.apply(
@@ -181,7 +217,7 @@ def write_rows(path: Path, positions: np.ndarray, out_path: Path, settings: Sett
                 break
 
 
-def _summary(files: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
+def _summary(files: list[dict[str, Any]], settings: DomainJob) -> dict[str, Any]:
     target = settings.target_sample_size
     sampled = sum(f["rows_sampled"] for f in files)
     lengths = settings.length_filter

@@ -13,10 +13,10 @@ from rich.rule import Rule
 
 from .. import __version__
 from ..atomic import atomic_path, write_json, write_text
-from ..settings import ReportSettings
+from ..pass_rates.stage import idx_to_passrate
+from ..settings import ReportSettings, Settings
 from ..stats.buckets import BUCKET_NAMES
 from ..stats.pass_at_k import usable_ks
-from ..stats.pass_rates import idx_to_passrate
 from . import plots, render
 from .health import Note, flagged_rows, health_notes, notes_frame
 from .inputs import read_json, read_pass_rates, read_provenance
@@ -39,6 +39,11 @@ def pair_of(filter_models: Mapping[str, str | None], models: Sequence[str]) -> t
     if low and high and low != high:
         return low, high
     return (models[0], models[1]) if len(models) == 2 else None
+
+
+def report_pair(settings: Settings) -> tuple[str, str] | None:
+    """The pair of a workflow's report (see `pair_of`)."""
+    return pair_of({side: settings.filter.model_of(side) for side in ("low", "high")}, list(settings.models))
 
 
 def write_tsv(path: str | os.PathLike, frame: pl.DataFrame) -> None:

@@ -11,25 +11,19 @@ from pathlib import Path
 import polars as pl
 
 from ..atomic import write_json
-from ..stats.pass_rates import idx_to_passrate
+from ..pass_rates.stage import idx_to_passrate
+from ..results.paths import Layout
 
 log = logging.getLogger(__name__)
 
-MAP_NAME = "idx_to_passrate.json"
-PASS_RATES_NAME = "pass_rates.parquet"
 CHUNK_MARK = "_chunk"
-
-
-def model_dir(output_dir: str | os.PathLike, dataset: str, model: str) -> Path:
-    return Path(output_dir) / dataset / model
 
 
 def write_map(output_dir: str | os.PathLike, dataset: str, model: str) -> Path:
     """Rebuild `<out>/<dataset>/<model>/idx_to_passrate.json` from the pass_rates.parquet next to it."""
-    folder = model_dir(output_dir, dataset, model)
-    source = folder / PASS_RATES_NAME
-    path = folder / MAP_NAME
-    write_json(path, idx_to_passrate(pl.read_parquet(source)))
+    layout = Layout(os.fspath(output_dir))
+    path = Path(layout.idx_map(dataset, model))
+    write_json(path, idx_to_passrate(pl.read_parquet(layout.pass_rates(dataset, model))))
     return path
 
 
@@ -69,11 +63,12 @@ def load_maps(
     folder are skipped with a warning."""
     maps = {}
     for dataset in datasets:
-        folder = model_dir(output_dir, dataset, model)
+        layout = Layout(os.fspath(output_dir))
+        folder = Path(layout.model_dir(dataset, model))
         if not folder.is_dir():
             log.warning("skipping %s: %s does not exist", dataset, folder)
             continue
-        path = folder / MAP_NAME
+        path = Path(layout.idx_map(dataset, model))
         if regenerate or not path.exists():
             write_map(output_dir, dataset, model)
         maps[dataset] = json.loads(path.read_text(encoding="utf-8"))

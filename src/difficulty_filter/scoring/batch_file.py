@@ -9,9 +9,9 @@ from pathlib import Path
 import polars as pl
 
 from .. import atomic, dataset
-from ..batch_check import expected_batch, read_checked
 from ..outcomes import TRUNCATED, ScoreRequest, ScoreResult
-from ..progress import Progress
+from ..results.batch_check import expected_batch, read_checked
+from ..results.progress import Progress
 from ..settings import RewardSettings, SamplingSettings, as_dict
 from ..verifiers.registry import VERIFIER_VERSIONS
 

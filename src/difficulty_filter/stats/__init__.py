@@ -1,1 +1,1 @@
-"""Pass-rate statistics: difficulty buckets, confidence intervals, per-prompt aggregation."""
+"""Statistical formulas: difficulty buckets, Wilson and Jeffreys intervals, pass@k, majority vote."""

@@ -1,0 +1,1 @@
+"""The results folder: where each file lives (paths), the batch plan, batch-file checks and progress records."""
