@@ -17,48 +17,22 @@ from tests.verifiers.helpers import run
 
 CORPUS = yaml.safe_load((Path(__file__).with_name("blind_math_corpus.yaml")).read_text())
 
-#: (gold, response) of correct pairs the grader fails today -> why.
+#: (gold, response) of correct pairs the grader fails -> why. First contact (a20b202) missed 17; the fixes of
+#: issue 18 (thousands separators, braces-only sets, labelled solution sets, option labels on the gold, GSM8K's
+#: marker, repeating decimals, ``~`` in units) leave these two, both deliberate: like the original pipeline, a
+#: math answer must be boxed.
 KNOWN_MISSES = {
-    (
-        r"10,\!000",
-        r"Multiplying, $100 \cdot 100 = 10000$. So the answer is \boxed{10000}.",
-    ): r"gold ,\! thousands separator read as a list of 2",
-    (r"10000", r"There are $\boxed{10,\!000}$ such numbers."): r"answer ,\! thousands separator read as a list of 2",
-    (r"1,\!234", r"The sum is \boxed{1234}."): r"gold ,\! thousands separator read as a list of 2",
-    (
-        r"\$16,\!386.20",
-        r"Rounding to the nearest cent gives \boxed{16386.2}",
-    ): r"gold \$ with ,\! separator read as a list",
-    (r"\frac{1}{3}", r"As a decimal this is \boxed{0.\overline{3}}."): r"repeating decimal \overline not parsed",
-    (r"40", r"The perimeter is $\boxed{40\mathrm{~cm}}$."): r"unit in \mathrm{~cm} not stripped",
-    (r"\textbf{(B) }12", r"So there are 12 ways. \boxed{B}"): "AMC gold letter+value: letter alone not accepted",
-    (r"\textbf{(B) }12", r"So there are \boxed{12} ways."): "AMC gold letter+value: value alone not accepted",
-    (
-        r"\mathrm{(C)}\ 3\sqrt{2}",
-        r"The distance is $3\sqrt2$, choice \boxed{C}.",
-    ): "AMC gold letter+value: letter alone not accepted",
-    (
-        r"\mathrm{(C)}\ 3\sqrt{2}",
-        r"The distance is \boxed{3\sqrt2}.",
-    ): "AMC gold letter+value: value alone not accepted",
-    (
-        r"#### 1,250",
-        r"He earns 50 * 25 = \boxed{1250} dollars.",
-    ): "GSM8K gold with its #### marker: 1,250 read as a list",
     (
         r"18",
         r"Janet sells 16 - 3 - 4 = 9 eggs for 9 * 2 = $18 every day. #### 18",
-    ): "no \\boxed{}: #### answer line not read",
+    ): "no \\boxed{}: #### answer line not read (the original scores an unboxed answer 0 too)",
     (r"18", r"Janet sells 9 eggs at $2 each. The answer is 18."): "no \\boxed{}: 'The answer is N' not read",
-    (r"p=5,q=2;p=7,q=2", r"The solutions are $\boxed{(p,q)=(5,2),(7,2)}$."): "labelled solution sets (;) vs tuples",
-    (r"p=5,q=2;p=7,q=2", r"All pairs $(p,q)$: $\boxed{(5,2),(7,2)}$."): "labelled solution sets (;) vs tuples",
-    (r"{1,2,3}", r"The set is $\boxed{\{1, 2, 3\}}$."): "gold set braces without backslashes read as one group",
-    (r"{1,2,3}", r"The possible values are $\boxed{1,2,3}$."): "gold set braces without backslashes read as one group",
 }
 
-#: (gold, response) of wrong pairs the grader passes today -> why (a policy question, not yet decided).
+#: (gold, response) of wrong pairs the grader passes -> why. Deliberate (docs/math-grading.md, rule 8): a decimal
+#: with at least 4 significant digits that rounds or truncates an irrational gold is accepted.
 KNOWN_FALSE_PASSES = {
-    (r"\sqrt{2}", r"Numerically, $\boxed{1.414}$."): "grader accepts 4-digit decimal approximations of irrationals",
+    (r"\sqrt{2}", r"Numerically, $\boxed{1.414}$."): "a 4-digit decimal of an irrational gold is accepted on purpose",
 }
 
 

@@ -74,6 +74,26 @@ CASES = [
     ("1", r"\boxed{0.999999}", "wrong"),
     (r"-\infty", r"\boxed{\infty}", "wrong"),
     ("1, 3", r"\boxed{3, 1}", "correct"),  # a list of solutions is unordered
+    # issue 18: forms of real data
+    (r"3,\!250", r"\boxed{3250}", "correct"),  # MATH's thousands separator
+    ("3250", r"\boxed{3,\!250}", "correct"),
+    (r"\$16,\!386.20", r"\boxed{16386.20}", "correct"),
+    ("11111111100", r"\boxed{11,\! 111,\! 111,\! 100}", "correct"),
+    ("(3, 250)", r"\boxed{3250}", "wrong"),  # a pair is not a number
+    (r"3,\!250", r"\boxed{(3, 250)}", "wrong"),
+    ("1,000", r"\boxed{1}", "wrong"),
+    ("0,1", r"\boxed{(0,1)}", "correct"),  # 1-digit groups: a list
+    ("125 miles", r"\boxed{125\textnormal{ miles}}", "correct"),
+    ("1/3", r"\boxed{\frac{1}{3} \textbf{meters}}", "correct"),
+    ("{1,2,3}", r"\boxed{1, 2, 3}", "correct"),  # a set without backslashes
+    ("1, 2, 3", r"\boxed{\{3, 2, 1\}}", "correct"),
+    (r"\pm 2021", r"\boxed{\{-2021, 2021\}}", "correct"),
+    ("{-2021, 2021}", r"\boxed{\pm 2021}", "correct"),
+    ("p=5,q=2;p=7,q=2", r"\boxed{(5,2),(7,2)}", "correct"),  # labelled solution set
+    ("p=5,q=2;p=7,q=2", r"\boxed{(2,5),(7,2)}", "wrong"),
+    (r"12.5\%", r"\boxed{12.5}", "correct"),
+    ("12.5", r"\boxed{12.5\%}", "correct"),
+    (r"12.5\%", r"\boxed{1.25}", "wrong"),
 ]
 
 

@@ -86,7 +86,7 @@ def test_demo_model_as_a_stand_in_judge(smollm2_dir):
     SmolLM2-135M rarely writes "Final Decision: Yes/No", so a reply without one (verifier_error naming the
     missing decision, not a connection error) counts as a working round trip too."""
     pytest.importorskip("vllm")
-    from difficulty_filter.generation.managed_server import free_port, managed_server, server_command
+    from difficulty_filter.generation.engines.managed_server import free_port, managed_server, server_command
 
     model = config.section(
         "model",

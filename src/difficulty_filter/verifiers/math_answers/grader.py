@@ -11,10 +11,11 @@ r"""Is an answer the same mathematical object as the ground truth? Rules, in ord
    ignore order and repeats, and never equal tuples or labelled lists; any other bare list ignores order
    but not repeats (``2, 5, 7`` is not ``7, 2, 2, 5``); inequalities joined by "or" are the union of their
    ranges ("and": the intersection) and compare with intervals and set-builder sets;
-4. one value: units only where written as units, degrees vs radians (see .units), then math-verify, with
-   exact rational values required to be exactly equal (its 15-digit check says ``1/2004! == 1/2006!``) and
-   a decimal with >= 4 significant digits accepted for an irrational gold it rounds or truncates
-   (``6.28318`` for ``2\pi``; ``0.3333`` is still not ``1/3``);
+4. one value: a percentage and a number match when the number is the percentage's number or its hundredth
+   (``12.5\%`` is ``12.5`` and ``0.125``); units only where written as units, degrees vs radians (see
+   .units), then math-verify, with exact rational values required to be exactly equal (its 15-digit check
+   says ``1/2004! == 1/2006!``) and a decimal with >= 4 significant digits accepted for an irrational gold
+   it rounds or truncates (``6.28318`` for ``2\pi``; ``0.3333`` is still not ``1/3``);
 5. a gold the parser rejects (after the clean-up) is compared as normalized text.
 
 A mismatch is *conclusive* when both sides parsed to objects of one kind (two numbers or expressions, two
@@ -90,13 +91,18 @@ def canonical(s: str) -> str:
 
 
 def _fast(gold: str, pred: str) -> Comparison | None:
-    """The verdict on identical texts or two integers (the common cases), else None."""
+    """The verdict on identical texts, two integers (the common cases) or a percentage and a number, else None."""
     if canonical(gold) == canonical(pred):
         return Comparison(True, "same expression")
     integers = _integer(gold), _integer(pred)
     if None not in integers:
         same = integers[0] == integers[1]
         return Comparison(same, "same integer" if same else "different integer")
+    if "%" in gold or "%" in pred or "percent" in gold or "percent" in pred:
+        numbers = parse_number(gold), parse_number(pred)
+        if None not in numbers and (numbers[0].percent or numbers[1].percent):
+            same = bool(set(numbers[0].candidates()) & set(numbers[1].candidates()))
+            return Comparison(same, "same percentage" if same else "different percentage")
     return None
 
 

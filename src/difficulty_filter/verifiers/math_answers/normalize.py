@@ -1,6 +1,12 @@
 r"""Text rewrites of one LaTeX answer before it is split and parsed; each keeps the meaning.
 
-- display-math wrappers go (``\[ \]``, ``\( \)``, ``$$``, ``\displaystyle``), as do ``\left``/``\right``;
+- display-math wrappers go (``\[ \]``, ``\( \)``, ``$$``, ``\displaystyle``), as do ``\left``/``\right`` and
+  the non-breaking space ``~``;
+- a repeating decimal is its fraction: ``0.\overline{3}`` is ``\frac{3}{9}``, ``1.1\overline{6}`` ``\frac{105}{90}``;
+- thousands separators go where every group after the first has 3 digits (and the first 1-3, not 0):
+  ``3,\!250``, ``10{,}000``, ``1\,000``, ``11,\! 111`` anywhere; a plain ``1,000`` only outside brackets (inside
+  them ``(100,200)`` is a pair) and not next to another comma and digit (``5,1,000``);
+- text commands are ``\text``: ``\textnormal{ miles}``, ``\textbf{meters}``, ``\mbox{odd}``;
 - unicode symbols become LaTeX (``∞ ∪ √ ≤ π − ∅`` ...), ``\varnothing`` is ``\emptyset``;
 - ordinal suffixes go, only the one that fits the number (``21^{\text{st}}``, ``8th``; ``3th`` stays);
 - trailing qualifiers go (``\text{ for all } x``, ``\forall x``, ``\text{, where } c ...``, ``\text{ only}``);
@@ -18,7 +24,13 @@ from functools import lru_cache
 
 from ..answer_extraction import braced
 
-_WRAPPER_RE = re.compile(r"(?<!\\)\\[\[\]()]|\$|\\(?:displaystyle|textstyle|left(?![A-Za-z])|right(?![A-Za-z])|!)")
+_WRAPPER_RE = re.compile(
+    r"(?<!\\)\\[\[\]()]|\$|~|\\(?:displaystyle|textstyle|left(?![A-Za-z])|right(?![A-Za-z])|!)"
+)
+_REPEATING_RE = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{\s*(\d+)\s*\}")
+_GROUPS_RE = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:(?:(?:,\\!|\{,\}|\\[,!])\s*|,)\d{3})+(?!\d)")
+_LATEX_SEPARATOR_RE = re.compile(r",\\!|\{,\}|\\[,!]")
+_TEXT_COMMAND_RE = re.compile(r"\\(?:textnormal|textrm|textbf|textit|textsf|texttt|textup|mbox|hbox)(?![A-Za-z])")
 _UNICODE = {
     "−": "-",
     "–": "-",
@@ -78,7 +90,8 @@ _SUBSCRIPT_RE = re.compile(
 def clean(latex: str) -> str:
     """`latex` with the rewrites listed in the module docstring applied (cached: golds recur n times)."""
     text = _UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], latex.replace("\\$", ""))
-    text = _roots(_WRAPPER_RE.sub(" ", text))
+    text = _TEXT_COMMAND_RE.sub(r"\\text", _ungroup(text))
+    text = _roots(_WRAPPER_RE.sub(" ", _REPEATING_RE.sub(_repeating, text)))
     text = _ORDINAL_RE.sub(_ordinal, text)
     qualifier = _QUALIFIER_RE.search(text)
     if qualifier and qualifier.start() > 0 and text[: qualifier.start()].strip():
@@ -86,6 +99,32 @@ def clean(latex: str) -> str:
     text = _SUBSCRIPT_RE.sub(lambda m: f"_{{{m.group(1) or m.group(2)}}}", text)
     text = _APPLICATION_RE.sub(lambda m: f"{m.group(1)}({m.group(2).strip()})", _brace_arguments(text))
     return " ".join(text.split()).rstrip(".").strip()
+
+
+def _repeating(match: re.Match) -> str:
+    r"""``0.1\overline{6}`` as the exact fraction it denotes (``\frac{15}{90}``)."""
+    whole, fixed, period = match.group(1) or "0", match.group(2), match.group(3)
+    denominator = 10 ** len(fixed) * (10 ** len(period) - 1)
+    numerator = int(whole) * denominator + int(fixed + period) - int(fixed or "0")
+    return rf"\frac{{{numerator}}}{{{denominator}}}"
+
+
+def _ungroup(text: str) -> str:
+    """`text` without the thousands separators of its numbers (see the module docstring)."""
+
+    def digits(match: re.Match) -> str:
+        run = match.group(0)
+        plain = _LATEX_SEPARATOR_RE.search(run) is None
+        before, after = text[: match.start()], text[match.end() :]
+        if plain and (_depth(before) or before.endswith(",") or re.match(r",\d", after)):
+            return run
+        return re.sub(r"\D", "", run)
+
+    return _GROUPS_RE.sub(digits, text)
+
+
+def _depth(text: str) -> int:
+    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
 
 
 def _roots(text: str) -> str:

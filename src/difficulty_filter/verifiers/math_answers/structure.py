@@ -1,10 +1,13 @@
 r"""The shape of a cleaned answer: one value or a list of parts, each part maybe labelled.
 
 - Containers: ``(a, b, c)``, ``\langle a, b \rangle``, ``[a, b, c]`` and one-row / one-column matrices are
-  tuples (ordered); ``\{a, b\}`` is a set; a two-part ``(a, b)`` is a pair (a tuple, or an open interval: the
-  other side decides); parts joined by ``,`` ``;`` ``and`` ``or`` ``\quad`` without brackets are a bare list.
+  tuples (ordered); ``\{a, b\}`` and ``{a, b}`` are sets; a two-part ``(a, b)`` is a pair (a tuple, or an
+  open interval: the other side decides); parts joined by ``,`` ``;`` ``and`` ``or`` ``\quad`` without
+  brackets are a bare list.
 - Set-builder notation ``\{x \mid P(x)\}`` / ``\{x : P(x)\}`` is its condition ``P(x)``.
 - One ``\pm`` / ``\mp`` is two parts (``\pm 4`` is ``4, -4``).
+- Labelled solution sets ``p=5,q=2;p=7,q=2`` (the same labels in every ``;`` group) are the list of tuples
+  ``(5, 2), (7, 2)``.
 - Labels: ``x = 5``, ``f(x) = ...``, ``(x, y) = ...``, ``v_{min} = ...``, ``x \in ...`` (names before ``=`` or
   ``\in``) and, in lists, words after an amount (``12 \text{ red}``). Labels count only when a side's are all
   present and distinct (``x = 2 \text{ or } x = 3`` is the list ``2, 3``).
@@ -84,6 +87,9 @@ def split_parts(text: str) -> Parts:
     """The parts of a cleaned answer (see the module docstring)."""
     if parse_number(text) is not None:
         return Parts(text, (Part(text),))
+    solutions = _solution_groups(text)
+    if solutions:
+        return Parts(text, tuple(Part(s) for s in solutions), BARE)
     pieces, conjunctive = _split(_split_text_groups(text))
     if len(pieces) > 1:
         return Parts(text, tuple(_labelled(p, words=True) for p in pieces), BARE, conjunctive)
@@ -132,6 +138,23 @@ def _labelled(text: str, words: bool) -> Part:
     return Part(text)
 
 
+def _solution_groups(text: str) -> list[str] | None:
+    """``p=5,q=2;p=7,q=2`` (groups of the same labels between semicolons) as the tuples ``(5, 2)``, ``(7, 2)``;
+    single-letter labels are taken alphabetically, others in the first group's order. None for anything else."""
+    groups = _split(text, ";")[0] if ";" in text else []
+    if len(groups) < 2:
+        return None
+    tuples, order = [], None
+    for group in groups:
+        parts = [_labelled(piece, words=False) for piece in _split(group)[0]]
+        values = {p.label: p.value for p in parts}
+        if len(parts) < 2 or len(values) < len(parts) or None in values or (order and set(values) != set(order)):
+            return None
+        order = order or (sorted(values) if all(len(label) == 1 for label in values) else list(values))
+        tuples.append("(" + ", ".join(values[label] for label in order) + ")")
+    return tuples
+
+
 def _container(text: str) -> tuple[str, list[str]] | None:
     """(kind, inner parts) when the whole text is one bracketed list or vector."""
     matrix = _MATRIX_RE.fullmatch(text)
@@ -147,6 +170,9 @@ def _container(text: str) -> tuple[str, list[str]] | None:
             if kind == SET and _SET_BUILDER_RE.fullmatch(text):
                 return None
             return kind, _split(text[len(opener) : -len(closer)])[0]
+    if text[:1] == "{" and text[-1:] == "}" and _closes_at_end(text, 1):  # {1, 2, 3}: a set without backslashes
+        inner = _split(text[1:-1])[0]
+        return (SET, inner) if len(inner) > 1 else None
     if text[:1] in "([" and text[-1:] in ")]" and _closes_at_end(text, 1):
         inner = _split(text[1:-1])[0]
         if len(inner) >= 3:
@@ -175,7 +201,7 @@ def _depth_change(text: str, i: int) -> int:
     return 0
 
 
-def _split(text: str) -> tuple[list[str], bool]:
+def _split(text: str, separators: str = ",;\0") -> tuple[list[str], bool]:
     """Top-level parts of `text` (outside every bracket) and whether "and" joined any of them."""
     marked = _WORD_SEPARATOR_RE.sub(lambda m: f" \0{m.group(1) or ''}\0 ", text)
     parts, depth, start, conjunctive, i = [], 0, 0, False, 0
@@ -186,7 +212,7 @@ def _split(text: str) -> tuple[list[str], bool]:
             i += 2
             continue
         depth += _depth_change(marked, i)
-        if depth == 0 and c in ",;\0":
+        if depth == 0 and c in separators:
             if c == "\0" and marked.startswith("and\0", i + 1):
                 conjunctive = True
             parts.append(marked[start:i])
