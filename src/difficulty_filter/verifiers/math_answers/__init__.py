@@ -2,10 +2,11 @@ r"""Math: the last ``\boxed{}`` after the reasoning (boxes glued to it join as a
 
 Parser / grader split, as in math-verify: .normalize, .structure and .units read the answer's form
 (wrappers, unicode, ordinals, qualifiers, lists, labels, units, angles) and .parsing turns values into
-sympy; .grader decides. An AMC-style ``\textbf{(C)}\ 12`` on either side matches its letter or its value
-on the other; a GSM8K truth stored as ``#### 1,250`` is read without its marker. When the rules say "wrong" without being sure (a parse failure, a text answer, values of
-different kinds) and ``reward.judge.domains`` lists ``math``, the LLM judge decides; a clear mismatch
-(two numbers, two lists of numbers, ...) is never sent to it.
+sympy; .grader decides. An AMC-style ``\textbf{(C)}\ 12`` on either side matches its letter or its
+value on the other; a GSM8K truth stored as ``#### 1,250`` is read without its marker. When the rules say
+"wrong" without being sure (a parse failure, a text answer, values of different kinds) and
+``reward.judge.domains`` lists ``math``, the LLM judge decides; a clear mismatch (two numbers, two lists of
+numbers, ...) is never sent to it.
 """
 
 from __future__ import annotations

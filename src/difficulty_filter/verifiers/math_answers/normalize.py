@@ -24,9 +24,7 @@ from functools import lru_cache
 
 from ..answer_extraction import braced
 
-_WRAPPER_RE = re.compile(
-    r"(?<!\\)\\[\[\]()]|\$|~|\\(?:displaystyle|textstyle|left(?![A-Za-z])|right(?![A-Za-z])|!)"
-)
+_WRAPPER_RE = re.compile(r"(?<!\\)\\[\[\]()]|\$|~|\\(?:displaystyle|textstyle|left(?![A-Za-z])|right(?![A-Za-z])|!)")
 _REPEATING_RE = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\overline\s*\{\s*(\d+)\s*\}")
 _GROUPS_RE = re.compile(r"(?<![\d.])[1-9]\d{0,2}(?:(?:(?:,\\!|\{,\}|\\[,!])\s*|,)\d{3})+(?!\d)")
 _LATEX_SEPARATOR_RE = re.compile(r",\\!|\{,\}|\\[,!]")
