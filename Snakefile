@@ -2,6 +2,7 @@
 # Stages, one rule file each: model -> row_index -> generate -> reward -> pass_rates -> filter -> report.
 from snakemake.utils import min_version
 
+from difficulty_filter.config import errors_reported
 from difficulty_filter.workflow.batch_repair import repair_damaged_batches, repair_requested
 from difficulty_filter.workflow.plan import plan_workflow
 
@@ -14,8 +15,10 @@ configfile: "config/config.yaml"
 report: "report/workflow.rst"
 
 
-# Read-only: validates the config, checks models and prepare inputs, plans batches from each dataset's footer.
-PLAN = plan_workflow(config, announce=workflow.is_main_process)
+# Read-only: validates the config, checks models and prepare inputs, plans batches from each dataset's footer;
+# a mistake ends the parse with one line naming the key and the file.
+with errors_reported():
+    PLAN = plan_workflow(config, workflow.configfiles, announce=workflow.is_main_process)
 # Only a real run started by `difficulty-filter run` deletes damaged batch files (a dry run changes nothing).
 if repair_requested(workflow.is_main_process):
     repair_damaged_batches(PLAN)

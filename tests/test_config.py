@@ -132,3 +132,61 @@ def test_shipped_configs_are_valid():
     for path in paths:
         settings = config.validate(yaml.safe_load(path.read_text()), str(path))
         assert settings.datasets and settings.models, path
+
+
+# ---- config errors are reported without a traceback ------------------------------------------------------
+
+BAD = {**BASE, "sampling": {"n": 0}}
+
+
+def _cli(tmp_path, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "difficulty_filter.cli", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+
+
+def test_a_command_reports_a_config_error_with_key_and_file_and_no_traceback(tmp_path):
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(BAD))
+    done = _cli(tmp_path, "validate", "bad.yaml")
+    assert done.returncode == 2
+    assert done.stderr == "difficulty-filter validate: error: bad.yaml: sampling.n: 0 is less than the minimum of 1\n"
+    debug = _cli(tmp_path, "--debug", "validate", "bad.yaml")
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "ConfigError" in debug.stderr
+
+
+SNAKEFILE = """\
+from difficulty_filter.config import errors_reported, validate
+
+configfile: "config.yaml"
+
+with errors_reported():
+    SETTINGS = validate(config, ", ".join(workflow.configfiles) or "config")
+
+rule all:
+    output: "x"
+    shell: "touch {output}"
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_config_error_in_the_snakefile_is_one_line(tmp_path, monkeypatch, debug):
+    import subprocess
+    import sys
+
+    (tmp_path / "Snakefile").write_text(SNAKEFILE)
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(BAD))
+    if debug:
+        monkeypatch.setenv(config.DEBUG_VAR, "1")
+    else:
+        monkeypatch.delenv(config.DEBUG_VAR, raising=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    if debug:  # Snakemake's own report, with the file and line of each frame
+        assert "ConfigError in file" in done.stdout + done.stderr and 'File "' in done.stdout + done.stderr
+    else:
+        assert done.stderr == "error: config.yaml: sampling.n: 0 is less than the minimum of 1\n"

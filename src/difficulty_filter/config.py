@@ -8,7 +8,11 @@ builds the frozen objects of `difficulty_filter.settings`.
 from __future__ import annotations
 
 import copy
+import os
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,10 +37,38 @@ SECTIONS: dict[str, type] = {
 #: Model folders that rule materialize_model builds (they need not exist before the run).
 BUILT_MODELS_DIR = "resources/models/"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+#: Memory (MB) of a reward or reference_check job, and its minutes per batch scored (a reward job scores the
+#: batches_per_job batches of one shard; a reference check counts as one batch). See `reward_job_resources`.
+REWARD_JOB_MEM_MB = 8000
+REWARD_MINUTES_PER_BATCH = 60
+
+
+#: Set (by `difficulty-filter --debug`) to keep the traceback of a config error, also inside the Snakefile.
+DEBUG_VAR = "DIFFICULTY_FILTER_DEBUG"
 
 
 class ConfigError(ValueError):
     """The config is malformed or impossible; the message names the source and the offending key."""
+
+
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """For the Snakefile: a ConfigError or DatasetError raised inside ends the parse with its message alone on
+    stderr and exit status 1 (Snakemake would wrap it in its own traceback); with $DIFFICULTY_FILTER_DEBUG set
+    (`difficulty-filter --debug ...`) the exception goes through unchanged.
+
+        with errors_reported():
+            PLAN = plan_workflow(config, workflow.configfiles, ...)
+    """
+    from .dataset import DatasetError
+
+    try:
+        yield
+    except (ConfigError, DatasetError) as exc:
+        if os.environ.get(DEBUG_VAR):
+            raise
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +162,13 @@ def _check_parallelism(s: typed.Settings, source: str) -> None:
                 f"{key}.gpus_per_job: {model.gpus_per_job} GPUs, but tensor_parallel_size x "
                 f"data_parallel_size uses {model.gpus_needed}; make them equal"
             )
+
+
+def reward_job_resources(s: typed.Settings, rule: str) -> dict[str, int]:
+    """`mem_mb` and `runtime` (minutes) of one job of rule `reward` (one shard) or `reference_check`; the rules
+    and the SLURM pre-flight (`run_control.cluster_check`) read them from here."""
+    batches = s.batching.batches_per_job if rule == "reward" else 1
+    return {"mem_mb": REWARD_JOB_MEM_MB, "runtime": REWARD_MINUTES_PER_BATCH * batches}
 
 
 def check_model_paths(s: typed.Settings, source: str = "config") -> None:

@@ -12,6 +12,7 @@ import pytest
 from difficulty_filter import config
 from difficulty_filter.dataset import DatasetError
 from difficulty_filter.index import build_index, read_index, row_id, write_index
+from difficulty_filter.index.checks import ROW_SCHEMA
 
 from ..conftest import verl_row
 
@@ -140,6 +141,19 @@ BAD_ROWS = {
         "multiple_choice",
     ),
     "empty data_source": ([_with(verl_row(0), data_source="")], 0, "data_source", "non-empty string"),
+    "math truth only whitespace": (
+        [verl_row(0), _truth("  \n\t", "math__x")],
+        1,
+        "reward_model.ground_truth",
+        "is blank .*the math verifier needs an answer",
+    ),
+    "table truth empty": ([_truth("", "table__hitab")], 0, "reward_model.ground_truth", "is blank"),
+    "prompt role not a chat role": (
+        [verl_row(0), _with(verl_row(1), prompt=[{"role": "robot", "content": "hi"}])],
+        1,
+        r"prompt\[0\].role",
+        "'robot' is not a chat role \\(system, user, assistant, tool\\)",
+    ),
 }
 
 
@@ -205,3 +219,17 @@ def test_index_streams_row_groups(tmp_path):
     pq.write_table(pa.Table.from_pylist([verl_row(i) for i in range(100)]), path, row_group_size=7)
     index = pl.from_arrow(build_index(path, "id", REWARD))
     assert index["row_index"].to_list() == list(range(100))
+
+
+def test_every_chat_role_is_accepted_and_blank_truths_of_unchecked_routes_pass(tmp_path):
+    messages = [{"role": role, "content": "x"} for role in ROW_SCHEMA.roles]
+    rows = [_with(verl_row(0), prompt=messages), _with(_truth(" ", "mystery__x"), extra_info={"index": 1})]
+    assert build_index(_write(tmp_path, rows), "id", REWARD).column("verifier").to_pylist() == ["math", "unknown"]
+
+
+def test_the_row_rules_are_listed_in_the_docs():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    for field, rule in ROW_SCHEMA.rules():
+        assert f"`{field}`: {rule}" in docs, field

@@ -9,6 +9,11 @@ Before Snakemake starts, with this working directory's run lock held (so no othe
 3. unless the arguments only look at the plan (`-n`, `--dag`, `--summary`, ...), Snakemake is told to delete
    damaged batch files before it plans (`workflow.batch_repair`), so exactly their jobs rerun.
 
+With a SLURM profile (`executor: slurm`, e.g. `--profile profiles/slurm`) a real run first checks every job's
+request (partition, memory, CPUs, GPUs, time) against the cluster's nodes (`sinfo`) and refuses, with exit
+code 2 and one line per problem naming the setting to change, before any sbatch
+(`run_control.cluster_check`).
+
 A second `difficulty-filter run` in the same directory while one is live is refused.
 """
 
@@ -24,6 +29,7 @@ import time
 import uuid
 from pathlib import Path
 
+from ..run_control import cluster_check
 from ..run_control.leftovers import (
     TOKEN_VAR,
     processes_with_token,
@@ -36,10 +42,35 @@ from ..workflow.batch_repair import REPAIR_VAR
 
 #: Snakemake arguments that only show the plan or metadata: such a run changes no file.
 LOOK_ONLY = {
-    "-n", "--dry-run", "--dryrun", "--dag", "--rulegraph", "--filegraph", "--d3dag", "-S", "--summary",
-    "-D", "--detailed-summary", "--lint", "-l", "--list-rules", "--list", "--lt", "--list-target-rules",
-    "--lc", "--list-code-changes", "--li", "--list-input-changes", "--lp", "--list-params-changes",
-    "--list-changes", "--print-compilation", "--unlock", "--report", "--containerize", "--export-cwl",
+    "-n",
+    "--dry-run",
+    "--dryrun",
+    "--dag",
+    "--rulegraph",
+    "--filegraph",
+    "--d3dag",
+    "-S",
+    "--summary",
+    "-D",
+    "--detailed-summary",
+    "--lint",
+    "-l",
+    "--list-rules",
+    "--list",
+    "--lt",
+    "--list-target-rules",
+    "--lc",
+    "--list-code-changes",
+    "--li",
+    "--list-input-changes",
+    "--lp",
+    "--list-params-changes",
+    "--list-changes",
+    "--print-compilation",
+    "--unlock",
+    "--report",
+    "--containerize",
+    "--export-cwl",
 }
 #: Signals passed on to Snakemake (SIGINT from a terminal already reaches the whole foreground group).
 FORWARDED = (signal.SIGTERM, signal.SIGHUP)
@@ -59,6 +90,8 @@ def add_parser(sub, name):
 def run(args) -> int:
     snakemake_args = list(args.extra)
     workdir = snakemake_workdir(snakemake_args)
+    if not looks_only(snakemake_args) and not cluster_fits(snakemake_args, workdir):
+        return 2
     try:
         with RunLock(workdir) as lock:
             recover(lock, workdir, snakemake_args)
@@ -71,6 +104,26 @@ def run(args) -> int:
     except AlreadyRunning as exc:
         print(f"difficulty-filter run: error: {exc}", file=sys.stderr)
         return 3
+
+
+def cluster_fits(snakemake_args: list[str], workdir: Path) -> bool:
+    """True unless these arguments submit to SLURM and some job cannot run on the cluster (each problem is said)."""
+    try:
+        slurm_run = cluster_check.slurm_run(snakemake_args, workdir)
+        if slurm_run is None:
+            return True
+        problems = cluster_check.run_problems(slurm_run)
+    except cluster_check.PreflightError as exc:
+        say(f"error: SLURM pre-flight: {exc}")
+        return False
+    for problem in problems:
+        say(f"error: {problem}")
+    if problems:
+        say(f"refused before any sbatch: {len(problems)} request(s) the cluster cannot run (sinfo)")
+        return False
+    if hint := cluster_check.account_hint(slurm_run.slurm):
+        say(f"note: {hint}")
+    return True
 
 
 def recover(lock: RunLock, workdir: Path, snakemake_args: list[str]) -> None:

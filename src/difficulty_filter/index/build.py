@@ -20,7 +20,7 @@ from .row_id import row_id
 log = logging.getLogger(__name__)
 
 #: Bump when the index's columns or checks change (its rule's params carry it).
-INDEX_FORMAT_VERSION = "1"
+INDEX_FORMAT_VERSION = "2"  # 2: chat roles checked, blank ground truths refused
 METADATA_KEY = "difficulty_filter.index"
 INDEX_COLUMNS = pa.schema(
     [

@@ -1,5 +1,7 @@
 """Checks of one dataset row; each problem is (field, message) and the caller adds file and row.
 
+`ROW_SCHEMA` declares the verl row once (fields, types, chat roles, which verifiers need a non-blank ground
+truth); the check functions below read it and `ROW_SCHEMA.rules()` lists it (docs/architecture.md, row_index).
 The ground truth's shape is checked by the row's own verifier, graded against an empty response: every
 built-in verifier parses its ground truth first and raises (or answers `verifier_error`) on one it cannot
 use, so this refuses exactly the rows the reward stage would turn into verifier errors, with no second
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..dataset import prompt_messages
@@ -18,6 +21,40 @@ from ..settings import RewardSettings
 from ..verifiers.registry import Route
 
 Problem = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class RowSchema:
+    """The rules every row of a verl dataset must follow (the row_index stage refuses the others)."""
+
+    #: Roles a prompt message may have (chat templates know these).
+    roles: tuple[str, ...] = ("system", "user", "assistant", "tool")
+    #: Verifier routes whose ground truth may be blank: `unknown` sources are not scored, and a custom verifier
+    #: (`custom:...`) decides itself. Every built-in verifier needs something to compare with.
+    blank_truth_ok: tuple[str, ...] = ("unknown", "custom:")
+
+    def truth_may_be_blank(self, route_name: str) -> bool:
+        return any(route_name == ok or (ok.endswith(":") and route_name.startswith(ok)) for ok in self.blank_truth_ok)
+
+    def rules(self) -> list[tuple[str, str]]:
+        """(field, rule) for every checked field, as the docs list them."""
+        return [
+            ("data_source", "a non-empty string"),
+            ("prompt", "a non-empty list of messages (or a JSON string of one)"),
+            ("prompt[i]", "a mapping {role, content}"),
+            ("prompt[i].role", f"one of {', '.join(self.roles)}"),
+            ("prompt[i].content", "a UTF-8 string without NUL bytes"),
+            ("apply_chat_template", "absent, null or true (only chat prompts)"),
+            ("reward_model.ground_truth", "present and not null; text is UTF-8 without NUL bytes"),
+            (
+                "reward_model.ground_truth",
+                "not blank (empty or only whitespace) for every built-in verifier, and usable by the row's verifier",
+            ),
+            ("extra_info", "a row id (index, idx or id) unique per data_source, unless filter.key_by: position"),
+        ]
+
+
+ROW_SCHEMA = RowSchema()
 
 
 def prompt_problems(prompt: Any, apply_chat_template: Any) -> Iterator[Problem]:
@@ -36,6 +73,8 @@ def prompt_problems(prompt: Any, apply_chat_template: Any) -> Iterator[Problem]:
         if not isinstance(message, dict) or not isinstance(message.get("role"), str):
             yield f"prompt[{i}]", "expected {role: str, content: str}"
             continue
+        if message["role"] not in ROW_SCHEMA.roles:
+            yield f"prompt[{i}].role", f"{message['role']!r} is not a chat role ({', '.join(ROW_SCHEMA.roles)})"
         content = message.get("content")
         if isinstance(content, bytes):
             yield from _bytes_problem(f"prompt[{i}].content", content)
@@ -68,7 +107,10 @@ def ground_truth_problems(
     if isinstance(truth, str) and "\x00" in truth:
         yield field, "contains a NUL byte"
         return
-    if route.name == "unknown":
+    if ROW_SCHEMA.truth_may_be_blank(route.name):
+        return
+    if (isinstance(truth, str) and not truth.strip()) or (isinstance(truth, list | dict) and not truth):
+        yield field, f"is blank ({truth!r}); the {route.name} verifier needs an answer to compare with"
         return
     try:
         verdict = route.verify("", truth, extra_info if isinstance(extra_info, dict) else {}, reward)

@@ -8,6 +8,7 @@ dry run, `--dag` or `--summary` leaves the results folder as it was, and each SL
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,34 +25,48 @@ class WorkflowPlan:
     settings: Settings
     batches: dict[str, list[Batch]]  # dataset -> every batch, placeholders past the end of the data included
     rows: dict[str, dict[str, list[int]]] = field(init=False)  # dataset -> batch name -> [start, stop)
+    real: dict[str, tuple[str, ...]] = field(init=False)  # dataset -> names of the batches holding rows
 
     def __post_init__(self):
-        rows = {name: {b.name: [b.start, b.stop] for b in batches} for name, batches in self.batches.items()}
+        # Computed once: the Snakefile's input functions ask for these once per job (tens of thousands of times
+        # at a million rows), so nothing per call may walk every batch (docs/performance.md).
+        rows, real = {}, {}
+        for name, batches in self.batches.items():
+            rows[name] = {b.name: [b.start, b.stop] for b in batches}
+            real[name] = tuple(b for b, (start, stop) in rows[name].items() if stop > start)
         object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "real", real)
 
     @property
     def layout(self) -> Layout:
         return Layout(self.settings.results_dir)
 
-    def batch_names(self, dataset: str) -> list[str]:
+    def batch_names(self, dataset: str) -> tuple[str, ...]:
         """Names of the batches that hold rows (placeholders are generated but never scored)."""
-        return [b.name for b in self.batches[dataset] if not b.is_placeholder]
+        return self.real[dataset]
+
+    def is_real(self, dataset: str, batch: str) -> bool:
+        """Whether batch `batch` of `dataset` holds rows (not a placeholder past the end of the data)."""
+        start, stop = self.rows[dataset][batch]
+        return stop > start
 
     def describe(self) -> list[str]:
-        """One line per dataset: rows, batches, generate and reward jobs."""
+        """One line per dataset: rows, batches, generate and reward jobs (one of each per shard and model)."""
         s, lines = self.settings, []
         for name, batches in self.batches.items():
             real = [b for b in batches if not b.is_placeholder]
             shards = len({b.shard for b in batches})
             lines.append(
                 f"dataset {name}: {real[-1].stop} rows, {len(real)} batches of <= {s.batching.batch_size}, "
-                f"{shards} generate jobs x {len(s.models)} models, {len(real) * len(s.models)} reward jobs"
+                f"{shards} generate jobs x {len(s.models)} models, {shards * len(s.models)} reward jobs"
             )
         return lines
 
 
-def plan_workflow(raw_config: dict, source: str = "config", announce: bool = True) -> WorkflowPlan:
-    """Validated settings and the batch plan; with `announce`, the plan's lines on stderr."""
+def plan_workflow(raw_config: dict, config_files: Sequence = (), announce: bool = True) -> WorkflowPlan:
+    """Validated settings and the batch plan; errors name `config_files` (the files the config came from);
+    with `announce`, the plan's lines on stderr."""
+    source = ", ".join(map(str, config_files)) or "config"
     settings = df_config.validate(raw_config, source)
     df_config.check_model_paths(settings, source)
     _check_prepare(settings)
