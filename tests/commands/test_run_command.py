@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from difficulty_filter.commands.run import looks_only, quiet_progress
 from difficulty_filter.run_control.leftovers import TOKEN_VAR, processes_with_token, snakemake_processes, stop_processes
 
 SNAKEFILE = """
@@ -179,3 +180,19 @@ def test_the_lock_of_a_live_plain_snakemake_run_is_not_taken_away(workdir, start
     finally:
         os.killpg(plain.pid, signal.SIGKILL)
         plain.wait()
+
+
+def test_a_real_run_drops_snakemakes_step_lines_unless_told_otherwise(tmp_path):
+    local = str(Path(__file__).resolve().parents[2] / "profiles/local")
+    assert quiet_progress(["--profile", local], tmp_path) == ["--quiet", "host", "reason", "rules", "progress"]
+    assert quiet_progress(["--profile", local, "--quiet", "host"], tmp_path) == []  # the user's choice
+    assert quiet_progress(["--cores", "2"], tmp_path) == []  # no profile: Snakemake's own default
+
+
+@pytest.mark.parametrize("args", [["-n"], ["--dag"], ["--summary"], ["-np"], ["--rulegraph"], ["--list-rules"]])
+def test_looking_at_the_plan_is_not_a_real_run(args):
+    assert looks_only(["--cores", "2", *args])
+
+
+def test_a_run_is_a_real_run():
+    assert not looks_only(["--cores", "2", "--profile", "profiles/local", "-j4"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from difficulty_filter import config
-from difficulty_filter.commands.run import cluster_fits
+from difficulty_filter.commands.run import check_cluster
 from difficulty_filter.config import reward_job_resources
 from difficulty_filter.run_control import cluster_check
 from difficulty_filter.run_control.cluster_check import check, parse_sinfo, requests, slurm_args
@@ -197,7 +197,7 @@ def test_run_refuses_a_slurm_profile_without_sinfo(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("PATH", "/nonexistent")
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.yaml").write_text("datasets: {d: d.parquet}\nmodels: {m: {path: /m}}\n")
-    assert not cluster_fits(["--profile", str(REPO / "profiles/slurm")], tmp_path)
+    assert check_cluster(["--profile", str(REPO / "profiles/slurm")], tmp_path) is False
     assert "`sinfo` was not found" in capsys.readouterr().err
 
 

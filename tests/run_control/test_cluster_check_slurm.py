@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from difficulty_filter.commands.run import cluster_fits
+from difficulty_filter.commands.run import check_cluster
 from difficulty_filter.demo.workflow import copy_workflow
 
 from ..slurm.test_slurm_e2e import SLURM_ARGS, cluster_missing
@@ -60,4 +60,6 @@ def test_a_request_no_node_can_run_is_refused_before_any_sbatch(cluster, tmp_pat
 
 def test_the_default_resources_pass_the_preflight(cluster, tmp_path, capsys):
     work = workflow(tmp_path, {"runtime": 15})  # mem_mb: the schema's default
-    assert cluster_fits(["--profile", str(work / "profiles/slurm"), *SLURM_ARGS], work), capsys.readouterr().err
+    assert check_cluster(["--profile", str(work / "profiles/slurm"), *SLURM_ARGS], work) is True, (
+        capsys.readouterr().err
+    )

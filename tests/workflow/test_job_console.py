@@ -1,13 +1,14 @@
 """job_console: every kind of job output lands in the rule's log; the console gets one line, or the error's tail."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from difficulty_filter.workflow.job_console import job_title
+from difficulty_filter.workflow.job_console import REMOTE_LINES, job_title, relayed_job_lines
 
 PRELUDE = """
 import logging, os, subprocess, sys, warnings
@@ -18,11 +19,13 @@ snakemake = SimpleNamespace(log=[sys.argv[1]], rule="generate",
 """
 
 
-def run_job(tmp_path, body):
+def run_job(tmp_path, body, env=None):
     script = tmp_path / "job.py"
     script.write_text(PRELUDE + textwrap.dedent(body))
     log = tmp_path / "logs" / "job.log"
-    done = subprocess.run([sys.executable, str(script), str(log)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(script), str(log)], capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env
+    )
     return done, log.read_text()
 
 
@@ -110,3 +113,28 @@ def test_progress_record_is_named_after_the_job(tmp_path):
 )
 def test_job_title(rule, wildcards, title):
     assert job_title(rule, wildcards) == title
+
+
+def test_a_cluster_job_leaves_its_line_and_run_relays_it_once(tmp_path, capsys):
+    with relayed_job_lines(tmp_path):
+        done, _ = run_job(
+            tmp_path,
+            """
+            with job_console(snakemake) as job:
+                job.summary = "40 prompts, 160 responses"
+            """,
+            env={**os.environ, "SLURM_JOB_ID": "42"},
+        )
+        assert done.returncode == 0, done.stderr
+    relayed = capsys.readouterr().err
+    assert relayed == "generate demo/m s00000: 40 prompts, 160 responses\n"
+    assert len(list((tmp_path / REMOTE_LINES).glob("*.txt"))) == 1
+
+
+def test_lines_from_before_the_run_are_not_relayed(tmp_path, capsys):
+    old = tmp_path / REMOTE_LINES / "1_1.txt"
+    old.parent.mkdir(parents=True)
+    old.write_text("generate demo/m s00000: an earlier run\n")
+    with relayed_job_lines(tmp_path):
+        pass
+    assert capsys.readouterr().err == ""

@@ -39,6 +39,7 @@ from ..run_control.leftovers import (
 )
 from ..run_control.lock import AlreadyRunning, RunLock, RunRecord
 from ..workflow.batch_repair import REPAIR_VAR
+from ..workflow.job_console import relayed_job_lines
 
 #: Snakemake arguments that only show the plan or metadata: such a run changes no file.
 LOOK_ONLY = {
@@ -90,7 +91,8 @@ def add_parser(sub, name):
 def run(args) -> int:
     snakemake_args = list(args.extra)
     workdir = snakemake_workdir(snakemake_args)
-    if not looks_only(snakemake_args) and not cluster_fits(snakemake_args, workdir):
+    on_cluster = None if looks_only(snakemake_args) else check_cluster(snakemake_args, workdir)
+    if on_cluster is False:
         return 2
     try:
         with RunLock(workdir) as lock:
@@ -98,7 +100,10 @@ def run(args) -> int:
             record = RunRecord(token=uuid.uuid4().hex, pid=os.getpid(), args=snakemake_args, started=time.time())
             lock.write(record)
             repair = not looks_only(snakemake_args)
-            record.exit_code = run_snakemake(["--rerun-incomplete", *snakemake_args], record.token, lock.fd, repair)
+            console = quiet_progress(snakemake_args, workdir) if repair else []
+            with relayed_job_lines(workdir, enabled=bool(on_cluster)):
+                args = ["--rerun-incomplete", *console, *snakemake_args]
+                record.exit_code = run_snakemake(args, record.token, lock.fd, repair)
             lock.write(record)
             return record.exit_code
     except AlreadyRunning as exc:
@@ -106,12 +111,13 @@ def run(args) -> int:
         return 3
 
 
-def cluster_fits(snakemake_args: list[str], workdir: Path) -> bool:
-    """True unless these arguments submit to SLURM and some job cannot run on the cluster (each problem is said)."""
+def check_cluster(snakemake_args: list[str], workdir: Path) -> bool | None:
+    """None when these arguments do not submit to SLURM; else whether every job fits the cluster (each problem
+    is said)."""
     try:
         slurm_run = cluster_check.slurm_run(snakemake_args, workdir)
         if slurm_run is None:
-            return True
+            return None
         problems = cluster_check.run_problems(slurm_run)
     except cluster_check.PreflightError as exc:
         say(f"error: SLURM pre-flight: {exc}")
@@ -124,6 +130,17 @@ def cluster_fits(snakemake_args: list[str], workdir: Path) -> bool:
     if hint := cluster_check.account_hint(slurm_run.slurm):
         say(f"note: {hint}")
     return True
+
+
+def quiet_progress(snakemake_args: list[str], workdir: Path) -> list[str]:
+    """`--quiet <the profile's list> progress` for a real run: our one line per job says what Snakemake's "n of
+    m steps" lines would; nothing when the arguments set `--quiet` or the profile sets no `quiet`."""
+    if any(arg in ("-q", "--quiet") or arg.startswith("--quiet=") for arg in snakemake_args):
+        return []
+    name = cluster_check.option_value(snakemake_args, "--profile") or os.environ.get("SNAKEMAKE_PROFILE")
+    folder = cluster_check.profile_dir(name, workdir) if name else None
+    quiet = list((cluster_check.read_profile(folder) if folder else {}).get("quiet") or [])
+    return ["--quiet", *quiet, "progress"] if quiet and not {"all", "progress"} & set(quiet) else []
 
 
 def recover(lock: RunLock, workdir: Path, snakemake_args: list[str]) -> None:

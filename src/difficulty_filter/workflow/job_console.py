@@ -4,7 +4,12 @@
 also C extensions and child processes such as vLLM's engine), `sys.stdout`, `sys.stderr`, `logging` and
 warnings all write to the rule's `log:` file. The console (the original stderr) gets one line when the job ends:
 `<job>: <summary>` on success; on failure `<job> failed: <error>`, the last lines of the log (where the traceback
-now is) and the log's path, and the process exits with status 1 without printing the traceback again.
+now is) and the log's path, and the process exits with status 1 without printing the traceback again. A job
+with a progress record (generate, reward) also says when it starts.
+
+A job that runs on another machine (a SLURM job: its console is a file of the scheduler) also leaves its last
+line under `REMOTE_LINES`, and `difficulty-filter run` prints those lines as they come (`relayed_job_lines`),
+so a SLURM run's console reads like a local one.
 """
 
 from __future__ import annotations
@@ -13,17 +18,24 @@ import contextlib
 import logging
 import os
 import sys
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..results.paths import Layout
 from ..results.progress import Progress
 
 #: Log lines shown on the console when a job fails.
 ERROR_TAIL_LINES = 15
+#: Where a job on another machine leaves its console line (relative to the workflow's working directory).
+REMOTE_LINES = Path(".snakemake") / "difficulty-filter" / "console"
+#: Seconds between two looks for new remote lines.
+RELAY_SECONDS = 2.0
 LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 
 
@@ -54,14 +66,19 @@ class JobConsole:
         self.summary = "done"
 
     def say(self, text: str) -> None:
-        """Write a line to the console (not the log)."""
-        os.write(self.console_fd, (text.rstrip("\n") + "\n").encode("utf-8", "replace"))
+        """Write a line to the console (not the log); on a cluster node also leave it for the controller."""
+        text = text.rstrip("\n") + "\n"
+        os.write(self.console_fd, text.encode("utf-8", "replace"))
+        if os.environ.get("SLURM_JOB_ID"):
+            write_text(REMOTE_LINES / f"{time.time_ns()}_{os.getpid()}.txt", text)
 
     def progress(self, results_dir: str) -> Progress:
         """A `Progress` for this job, recorded under <results>/<dataset>/<model>/progress/<rule>_<batch>.json."""
         wildcards = dict(self.snakemake.wildcards.items())
         job = "_".join(w for w in (self.snakemake.rule, batch_label(wildcards)) if w)
         path = Layout(results_dir).progress_record(wildcards["dataset"], wildcards["model"], job)
+        if not os.environ.get("SLURM_JOB_ID"):
+            self.say(f"{self.title}: running (log {self.log_path})")
         labels = {
             "kind": self.snakemake.rule,
             "job": self.title,
@@ -104,3 +121,33 @@ def job_console(snakemake: Any) -> Iterator[JobConsole]:
         job.say(f"{job.title} failed: {error}\n{lines}\n  full log: {log_path}")
         raise SystemExit(1) from None
     job.say(f"{job.title}: {job.summary}")
+
+
+@contextlib.contextmanager
+def relayed_job_lines(workdir: Path, enabled: bool = True) -> Iterator[None]:
+    """While the body runs (a SLURM run), print each line jobs leave under `REMOTE_LINES` once, then a last look."""
+    if not enabled:
+        yield
+        return
+    folder, seen, started, stop = Path(workdir) / REMOTE_LINES, set(), time.time_ns(), threading.Event()
+
+    def relay() -> None:
+        for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+            if path.name not in seen and int(path.name.split("_", 1)[0]) >= started:
+                seen.add(path.name)
+                with contextlib.suppress(OSError):
+                    sys.stderr.write(path.read_text(encoding="utf-8", errors="replace"))
+        sys.stderr.flush()
+
+    def loop() -> None:
+        while not stop.wait(RELAY_SECONDS):
+            relay()
+
+    thread = threading.Thread(target=loop, name="relay-job-lines", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        relay()

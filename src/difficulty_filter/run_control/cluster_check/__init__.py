@@ -17,7 +17,7 @@ made-up sinfo text); `read_sinfo` and `preflight` call the cluster.
 
 from .fit import Request, check
 from .preflight import SlurmRun, account_hint, preflight, run_problems, slurm_run
-from .profile import PROFILE_FILES, is_slurm, profile_dir, read_profile, slurm_args
+from .profile import PROFILE_FILES, is_slurm, option_value, profile_dir, read_profile, slurm_args
 from .requests import SlurmArgs, requests
 from .sinfo import Node, PreflightError, parse_gres, parse_sinfo, parse_time_limit, read_sinfo
 
@@ -31,6 +31,7 @@ __all__ = [
     "account_hint",
     "check",
     "is_slurm",
+    "option_value",
     "parse_gres",
     "parse_sinfo",
     "parse_time_limit",
