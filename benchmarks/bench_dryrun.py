@@ -6,8 +6,8 @@ The workflow reads only the Parquet footer at parse time, so the dataset's rows 
 the workflow (Snakefile, rules/, scripts/, config/) gets a two-model config (weak on 1 GPU, strong on 2
 GPUs, like config/two-models.yaml); the default target (every filtered dataset) is dry-run with
 `--quiet rules`, and also with `--profile profiles/slurm` (what a SLURM user sees before submitting).
-Reports wall seconds (median), the job count and the largest RSS of any dry run; writes
-benchmarks/results/bench_dryrun.json.
+Reports wall and CPU seconds (median), the load average, the job count and the largest RSS of any dry run;
+writes benchmarks/results/bench_dryrun.json. Figures and where the time goes: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -79,16 +79,23 @@ def config(dataset: Path, models_dir: Path, batch_size: int, batches_per_job: in
 
 def dry_run(work: Path, extra: list[str]) -> dict:
     cmd = [str(Path(sys.executable).parent / "snakemake"), "-n", "--quiet", "rules", "--cores", "1", *extra]
+    load_before = os.getloadavg()[0]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     seconds = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     total = re.search(r"^total\s+(\d+)", proc.stdout + proc.stderr, re.M)
     return {
         "seconds": round(seconds, 2),
+        # CPU seconds (user + system) of the dry run: on a busy machine the wall time is up to load/cores larger
+        "cpu_seconds": round(cpu, 2),
         "jobs": int(total.group(1)) if total else None,
-        "load_after": os.getloadavg()[0],
+        "load_before": round(load_before, 2),
+        "load_after": round(os.getloadavg()[0], 2),
     }
 
 
@@ -112,8 +119,16 @@ def main() -> None:
         results = {}
         for label, extra in (("local", []), ("slurm_profile", ["--profile", "profiles/slurm"])):
             runs = [dry_run(work, extra) for _ in range(args.repeats)]
-            results[label] = {"median_seconds": statistics.median(r["seconds"] for r in runs), "runs": runs}
-            print(f"{label}: {results[label]['median_seconds']} s for {runs[0]['jobs']} jobs", flush=True)
+            results[label] = {
+                "median_seconds": statistics.median(r["seconds"] for r in runs),
+                "median_cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs),
+                "runs": runs,
+            }
+            print(
+                f"{label}: {results[label]['median_seconds']} s ({results[label]['median_cpu_seconds']} CPU s) "
+                f"for {runs[0]['jobs']} jobs, load {runs[0]['load_before']}",
+                flush=True,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = {

@@ -1,10 +1,15 @@
 # Input functions and output paths of the rules. Everything here reads the plan made once by the Snakefile
-# (PLAN: validated settings, batch plan, results layout); nothing reads files or writes any. Every rule's
-# `params: triggers` come from the library's per-stage `triggers` functions, so a setting reruns exactly the
-# stages whose outputs it changes (docs/architecture.md, "Settings and rerun triggers").
+# (PLAN: validated settings, batch plan, results layout); nothing writes a file, and only `missing_batches`
+# reads any (two folder listings per dataset x model). Every rule's `params: triggers` come from the library's
+# per-stage `triggers` functions, so a setting reruns exactly the stages whose outputs it changes
+# (docs/architecture.md, "Settings and rerun triggers").
+# Snakemake calls these once per job (thousands at a million prompts): each answer that depends only on the
+# dataset or model is computed once (functools.cache), and none walks every batch (docs/performance.md).
+import os
+from functools import cache
 from pathlib import Path
 
-from difficulty_filter.config import BUILT_MODELS_DIR
+from difficulty_filter.config import BUILT_MODELS_DIR, reward_job_resources
 from difficulty_filter.domains import DOMAINS
 from difficulty_filter.filtering.stage import annotate_triggers, filter_triggers
 from difficulty_filter.generation.adaptive_plan import plan_for, upstream_models
@@ -15,6 +20,7 @@ from difficulty_filter.pass_rates.stage import triggers as pass_rate_triggers
 from difficulty_filter.prepare.run import triggers as prepare_triggers
 from difficulty_filter.report.analyze import report_pair
 from difficulty_filter.report.triggers import triggers as report_triggers
+from difficulty_filter.results.paths import batch_file
 from difficulty_filter.scoring.batch_file import triggers as reward_triggers
 from difficulty_filter.scoring.reference_check import triggers as reference_triggers
 
@@ -24,6 +30,10 @@ RESULTS = SETTINGS.results_dir
 DATASETS = list(SETTINGS.datasets)
 MODELS = list(SETTINGS.models)
 PARTS = [f"{p:03d}" for p in range(SETTINGS.batching.batches_per_job)]
+# mem_mb and runtime of a reward job (one shard: minutes per batch x batches_per_job) and of a reference check,
+# the same numbers the SLURM pre-flight checks against the partitions
+REWARD_JOB = reward_job_resources(SETTINGS, "reward")
+REFERENCE_JOB = reward_job_resources(SETTINGS, "reference_check")
 # (low, high) models of the bucket matrix and heatmap; None leaves both outputs out.
 REPORT_PAIR = report_pair(SETTINGS)
 PREPARE = SETTINGS.prepare
@@ -42,15 +52,20 @@ def batch_rows(dataset, batch):
 
 
 def shard_parts(wildcards):
-    """[start, stop) rows of each part of a generate job's shard."""
+    """[start, stop) rows of each part of a generate or reward job's shard."""
     return [batch_rows(wildcards.dataset, f"s{wildcards.shard}_p{p}") for p in PARTS]
 
 
 def local_model_config(folder):
     """A model folder's config.json when the folder is local or built by a rule (so that rule runs first)."""
+    return list(_model_config(str(folder)))
+
+
+@cache
+def _model_config(folder):
     folder = Path(folder)
     built = str(folder).startswith(BUILT_MODELS_DIR)
-    return [str(folder / "config.json")] if built or (folder / "config.json").exists() else []
+    return (str(folder / "config.json"),) if built or (folder / "config.json").exists() else ()
 
 
 def model_inputs(wildcards):
@@ -64,15 +79,19 @@ def rollouts_input(wildcards):
     return [LAYOUT.imported_generations(wildcards.dataset, wildcards.model)] if is_file else []
 
 
+@cache
+def upstream_of(model):
+    return tuple(upstream_models(SETTINGS, model))
+
+
 def cascade_rewards(wildcards):
     """sampling.adaptive: {earlier model of the cascade: its reward batches of this shard} (the rows it dropped
     are not sampled); empty when adaptive sampling is off or the model is first."""
-    real = set(PLAN.batch_names(wildcards.dataset))
-    batches = [b for b in (f"s{wildcards.shard}_p{p}" for p in PARTS) if b in real]
-    return {
-        m: [LAYOUT.reward(wildcards.dataset, m, b) for b in batches]
-        for m in upstream_models(SETTINGS, wildcards.model)
-    }
+    upstream = upstream_of(wildcards.model)
+    if not upstream:
+        return {}
+    batches = [b for b in (f"s{wildcards.shard}_p{p}" for p in PARTS) if PLAN.is_real(wildcards.dataset, b)]
+    return {m: [LAYOUT.reward(wildcards.dataset, m, b) for b in batches] for m in upstream}
 
 
 def cascade_inputs(wildcards):
@@ -116,11 +135,16 @@ def model_slurm(key):
 # -- rerun triggers (params) -------------------------------------------------------------------------
 
 
-def generate_params(wildcards):
-    model = SETTINGS.models[wildcards.model]
-    plan = plan_for(SETTINGS, wildcards.model)
+@cache
+def model_generate_triggers(name):
+    model = SETTINGS.models[name]
+    plan = plan_for(SETTINGS, name)
     adaptive = {"adaptive": plan.triggers()} if plan else {}
     return generation_triggers(model, SETTINGS.sampling, SETTINGS.prompts) | adaptive
+
+
+def generate_params(wildcards):
+    return model_generate_triggers(wildcards.model)
 
 
 def import_params(wildcards):
@@ -131,8 +155,8 @@ def row_index_params(wildcards):
     return index_triggers(SETTINGS.filter, SETTINGS.reward)
 
 
-def reward_params(wildcards):
-    return reward_triggers(SETTINGS.reward)
+# a constant, not a function: Snakemake inspects every callable's signature once per job
+REWARD_TRIGGERS = reward_triggers(SETTINGS.reward)
 
 
 def reference_check_params(wildcards):
@@ -194,15 +218,36 @@ def pair_outputs():
     }
 
 
+def missing_batches(dataset, model):
+    """The batch files of a dataset x model that do not exist, once its results folder does.
+
+    Snakemake reruns a job for a missing output only when the job is a target or a job that must run needs that
+    file; with pass_rates up to date, a deleted batch would stay deleted. So each missing batch file is a target
+    of `all`, and exactly its shard's job reruns. Listing only the missing ones (two folder listings) instead of
+    every batch file (31k targets at a million prompts x 2 models, a sixth of the dry run) changes nothing: a
+    present file as a target only makes Snakemake check that it is present. Before the folder exists nothing of
+    the pair does, so pass_rates runs and pulls in every reward and generate job anyway. A job's own Snakemake
+    (SLURM, --target-jobs) needs no targets."""
+    if not workflow.is_main_process or not os.path.isdir(LAYOUT.model_dir(dataset, model)):
+        return []
+    missing = []
+    for folder, path in ((LAYOUT.generations_dir, LAYOUT.generation), (LAYOUT.rewards_dir, LAYOUT.reward)):
+        try:
+            present = set(os.listdir(folder(dataset, model)))
+        except FileNotFoundError:
+            present = set()
+        missing += [path(dataset, model, b) for b in PLAN.rows[dataset] if batch_file(b) not in present]
+    return missing
+
+
 def all_outputs():
-    """Final outputs plus every batch file: a deleted batch is missing, so exactly its job reruns."""
+    """Final outputs plus every missing batch file (see missing_batches)."""
     outputs = []
     for dataset in DATASETS:
         outputs += [LAYOUT.filtered(dataset), LAYOUT.filter_summary(dataset)]
         for model in MODELS:
             outputs += [LAYOUT.pass_rates(dataset, model), LAYOUT.idx_map(dataset, model)]
-            for batch in PLAN.batch_names(dataset):
-                outputs += [LAYOUT.generation(dataset, model, batch), LAYOUT.reward(dataset, model, batch)]
+            outputs += missing_batches(dataset, model)
     return (
         outputs
         + expand(rules.report_dataset.output, dataset=DATASETS)

@@ -22,6 +22,7 @@ if __name__ == "__main__":
                 settings.sampling,
                 settings.prompts,
                 cache_dir=layout.generation_cache(dataset, model),
+                sample_store=layout.sample_store(dataset, model),
                 gpu_lock_dir=layout.gpu_locks(),
                 progress=progress,
                 rollouts=next(iter(snakemake.input.rollouts), None),

@@ -157,6 +157,8 @@ def _dry_run_resources(tmp_path: Path) -> dict[str, list[dict]]:
             "-n",
             "--profile",
             str(PROFILE),
+            "--quiet",  # show the job blocks the profile keeps off the console
+            "host",
             "--snakefile",
             str(ROOT / "Snakefile"),
             "--configfile",

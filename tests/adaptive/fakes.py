@@ -25,7 +25,7 @@ class CharTokenizer:
 class CoinEngine(SampleStream):
     """Sample text `\\boxed{1}` (right) with the prompt's probability `p=...`, else `\\boxed{0}`, from its seed
     alone; finished samples come back a few at a time in random order. Once `die_when()` is true, `poll` raises
-    KeyboardInterrupt (a killed job)."""
+    KeyboardInterrupt (a killed job). `submitted` counts the samples drawn."""
 
     capacity = 8
 
@@ -33,8 +33,10 @@ class CoinEngine(SampleStream):
         self.queue: list = []
         self.rng = random.Random(order_seed)
         self.die_when = die_when
+        self.submitted = 0
 
     def submit(self, tag, token_ids, seed):
+        self.submitted += 1
         p = float(re.search(r"p=([0-9.]+)", "".join(map(chr, token_ids))).group(1))
         passed = random.Random(seed).random() < p
         self.queue.append((tag, Sample(r"\boxed{1}" if passed else r"\boxed{0}", 3 if passed else 5, "stop")))

@@ -1,9 +1,11 @@
 """run_shard with adaptive sampling on a fake streaming engine and the real verifier pool: the samples it keeps
 are a prefix of the full run's (same seeds, same text), the filter decides the same, fewer samples are drawn,
-cascade-skipped rows are recorded, and a killed job resumes."""
+cascade-skipped rows are recorded, a killed job resumes, a rerun for other thresholds or a larger n draws only
+the samples it lacks (the sample store), and progress is counted as prompts close."""
 
 import contextlib
 import os
+from dataclasses import replace
 
 import polars as pl
 import pytest
@@ -13,6 +15,7 @@ from difficulty_filter.adaptive import Side, StopRule
 from difficulty_filter.filtering.decisions import decide
 from difficulty_filter.generation import run_shard, shard
 from difficulty_filter.generation.adaptive_plan import AdaptivePlan
+from difficulty_filter.results.progress import Progress
 
 from .fakes import CharTokenizer, CoinEngine, write_coin_dataset
 
@@ -106,3 +109,119 @@ def test_killed_adaptive_job_resumes_to_the_same_files(tmp_path, engine):
     stats, resumed = run(tmp_path, "killed", adaptive=plan())
     assert stats["reused_batches"] == 1
     assert resumed.sort(["row_index", "sample_index"]).equals(clean.sort(["row_index", "sample_index"]))
+
+
+# -- the sample store: a rerun for other thresholds or a larger n draws only the samples it lacks
+
+
+@pytest.fixture
+def engines(monkeypatch):
+    """Like `engine`, keeping every engine opened (to count the samples each job drew)."""
+    opened = []
+
+    @contextlib.contextmanager
+    def open_engine(model, sampling, tokenizer, gpu_lock_dir):
+        opened.append(CoinEngine(order_seed=len(opened) + 1))
+        yield opened[-1], 1
+
+    monkeypatch.setattr(shard, "open_engine", open_engine)
+    monkeypatch.setattr(shard, "load_tokenizer", lambda cfg: CharTokenizer())
+    return opened
+
+
+def run_in(tmp_path, folder, n, high, mode="exact"):
+    """One generate job of the 12 coin rows in `folder` (its resume cache and sample store kept there), its
+    outputs deleted first as Snakemake does; (stats, samples kept, samples the engine drew)."""
+    data = write_coin_dataset(tmp_path / "d.parquet", PROBABILITIES)
+    parts = [
+        (0, 4, str(tmp_path / folder / "out" / "p000.parquet")),
+        (4, 12, str(tmp_path / folder / "out" / "p001.parquet")),
+    ]
+    for _, _, path in parts:
+        if os.path.exists(path):
+            os.unlink(path)
+    model, sampling, prompts = settings(mode)
+    rule = (
+        None
+        if mode == "off"
+        else AdaptivePlan(
+            StopRule((Side("high", high),), mode), {}, config.section("reward", {"workers": 1}), speculate=False
+        )
+    )
+    stats = run_shard(
+        data, parts, model, replace(sampling, n=n), prompts, cache_dir=str(tmp_path / folder / "cache"), adaptive=rule
+    )
+    return stats, pl.concat([pl.read_parquet(p) for _, _, p in parts])
+
+
+def keys(table):
+    return set(table.filter(pl.col("sample_index") >= 0).select("row_index", "sample_index").iter_rows())
+
+
+def assert_same_run(rerun, scratch, full, high):
+    """Kept rows and reasons equal a from-scratch run's and a full run's, and every text equals the full run's."""
+    by = ["row_index", "sample_index"]
+    assert rerun.sort(by).equals(scratch.sort(by))
+    assert decide(None, rates(rerun), None, high) == decide(None, rates(full), None, high)
+    joined = rerun.join(full, on=by, suffix="_full")
+    assert joined.height == rerun.height and (joined["response"] == joined["response_full"]).all()
+
+
+@pytest.mark.parametrize("first_high, high", [(0.9, 0.5), (0.5, 0.9)])
+def test_threshold_change_draws_only_what_the_new_decision_needs(tmp_path, engines, first_high, high):
+    _, first = run_in(tmp_path, "run", 16, first_high)
+    stats, rerun = run_in(tmp_path, "run", 16, high)  # the generate job reruns for the new threshold
+    _, scratch = run_in(tmp_path, "scratch", 16, high)
+    _, full = run_in(tmp_path, "full", 16, high, mode="off")
+    assert_same_run(rerun, scratch, full, high)
+    new = keys(rerun) - keys(first)
+    assert engines[1].submitted == len(new) < engines[2].submitted == len(keys(scratch))
+    assert stats["reused_samples"] == len(keys(rerun) & keys(first)) > 0 and stats["reused_batches"] == 0
+
+
+def test_larger_n_draws_only_the_samples_it_lacks(tmp_path, engines):
+    _, first = run_in(tmp_path, "run", 4, HIGH)
+    stats, rerun = run_in(tmp_path, "run", 8, HIGH)
+    _, scratch = run_in(tmp_path, "scratch", 8, HIGH)
+    _, full = run_in(tmp_path, "full", 8, HIGH, mode="off")
+    assert_same_run(rerun, scratch, full, HIGH)
+    assert engines[1].submitted == len(keys(rerun) - keys(first)) < len(keys(scratch))
+    assert stats["reused_samples"] == len(keys(rerun) & keys(first))
+
+
+def test_a_full_run_after_an_exact_one_draws_only_the_rest(tmp_path, engines):
+    _, exact = run_in(tmp_path, "run", 8, HIGH)
+    stats, full = run_in(tmp_path, "run", 8, HIGH, mode="off")
+    _, scratch = run_in(tmp_path, "scratch", 8, HIGH, mode="off")
+    assert full.sort("row_index", "sample_index").equals(scratch.sort("row_index", "sample_index"))
+    assert stats["reused_samples"] == len(keys(exact)) and len(keys(full)) == 12 * 8
+    assert engines[1].submitted == 12 * 8 - len(keys(exact))
+
+
+def test_progress_counts_prompts_and_samples_before_their_batch_is_written(tmp_path, engine):
+    data = write_coin_dataset(tmp_path / "d.parquet", PROBABILITIES)
+    second = tmp_path / "out" / "p001.parquet"
+    parts = [(0, 4, str(tmp_path / "out" / "p000.parquet")), (4, 12, str(second))]
+    seen = []
+
+    class Recorder(Progress):
+        def add(self, **counts):
+            super().add(**counts)
+            seen.append((dict(self.counts), second.exists()))
+
+    progress = Recorder(None)
+    run_shard(data, parts, *settings("exact"), cache_dir=str(tmp_path / "cache"), adaptive=plan(), progress=progress)
+    table = pl.concat([pl.read_parquet(p) for _, _, p in parts])
+    assert progress.counts["prompts"] == 12 and progress.counts["responses"] == table.height
+    inside = [counts for counts, written in seen if not written and counts["prompts"] > 4]
+    assert inside and inside[-1]["responses"] > 0  # the second batch's prompts counted as they closed
+    assert progress.record()["responses_total"] is None  # time left goes by prompts
+
+
+def test_a_rerun_that_needs_no_new_sample_loads_no_model(tmp_path, engines):
+    run_in(tmp_path, "run", 8, HIGH)
+    stats, rerun = run_in(tmp_path, "run", 4, HIGH)  # every decision at n = 4 needs samples drawn at n = 8
+    _, scratch = run_in(tmp_path, "scratch", 4, HIGH)
+    _, full = run_in(tmp_path, "full", 4, HIGH, mode="off")
+    assert_same_run(rerun, scratch, full, HIGH)
+    assert (stats["model_loads"], stats["reused_samples"]) == (0, len(keys(rerun))) and len(engines) == 3

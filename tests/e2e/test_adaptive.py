@@ -49,3 +49,73 @@ def test_exact_keeps_the_rows_of_a_full_run_with_fewer_tokens(tmp_path, smollm2_
     assert exact["models"]["weak"]["samples"] < off["models"]["weak"]["samples"] == 8 * 4
     assert set(off["models"]["strong"]["stop_reasons"]) == {"full"}
     assert set(exact["models"]["weak"]["stop_reasons"]) <= {"exact", "full"}
+
+
+def test_threshold_change_reuses_the_drawn_samples(tmp_path, smollm2_dir):
+    """After an exact run, a new high threshold reruns generate, which takes the samples already drawn from the
+    sample store and draws only what the new decision needs: its kept rows, reasons and texts equal a
+    from-scratch exact run's and a full run's."""
+    import polars as pl
+    import yaml
+
+    from difficulty_filter.demo.workflow import copy_workflow, workflow_command
+
+    def config(mode, high):
+        model = {
+            "path": str(smollm2_dir),
+            "dtype": "float32",
+            "max_model_len": 1024,
+            "gpus_per_job": 0,
+            "gpu_memory_utilization": 0.3,
+            "enforce_eager": True,
+        }
+        return {
+            "results_dir": "results",
+            "datasets": {"demo": "data/demo.parquet"},
+            "models": {"weak": {**model, "cost": 1.0}, "strong": {**model, "cost": 10.0}},
+            "sampling": {"n": 4, "temperature": 0.8, "top_p": 0.9, "top_k": 50, "max_new_tokens": 24, "seed": 1234}
+            | {"adaptive": mode},
+            "prompts": {"max_prompt_length": 512},
+            "batching": {"batch_size": 8, "batches_per_job": 8},
+            "reward": {"workers": 2, "timeout": 20},
+            "filter": {"low": {"model": "strong", "threshold": 0.0}, "high": {"model": "weak", "threshold": high}},
+        }
+
+    def run(name, mode, high, work=None):
+        if work is None:
+            work = copy_workflow(REPO, tmp_path / name, config(mode, high))
+            (work / "data").mkdir(exist_ok=True)
+            pl.read_parquet(REPO / "data" / "demo.parquet").head(8).write_parquet(work / "data" / "demo.parquet")
+        else:
+            (work / "config" / "config.yaml").write_text(yaml.safe_dump(config(mode, high)))
+        done = subprocess.run(workflow_command(work, "--cores", "2", resumable=False), capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-4000:]
+        results = work / "results" / "demo"
+        texts = {
+            m: pl.concat(
+                [
+                    pl.read_parquet(p).select("row_index", "sample_index", "response")
+                    for p in sorted((results / m / "generations").glob("*.parquet"))
+                ]
+            )
+            .filter(pl.col("sample_index") >= 0)
+            .select("row_index", "sample_index", "response")
+            .sort("row_index", "sample_index")
+            for m in ("weak", "strong")
+        }
+        stored = sum(pl.read_parquet(p).height for p in (work / "results" / ".cache" / "samples").rglob("*.parquet"))
+        decisions = pl.read_parquet(results / "filter_decisions.parquet").select("row_index", "kept", "filter_reason")
+        return work, texts, decisions, stored
+
+    work, _, _, stored_before = run("rerun", "exact", 0.75)
+    _, texts, decisions, stored_after = run("rerun", "exact", 0.5, work=work)
+    _, scratch_texts, scratch_decisions, scratch_stored = run("scratch", "exact", 0.5)
+    _, full_texts, full_decisions, _ = run("full", "off", 0.5)
+    assert decisions.equals(scratch_decisions) and decisions["kept"].equals(full_decisions["kept"])
+    for model in ("weak", "strong"):
+        assert texts[model].equals(scratch_texts[model])
+        joined = texts[model].join(full_texts[model], on=["row_index", "sample_index"], suffix="_full")
+        assert joined.height == texts[model].height and (joined["response"] == joined["response_full"]).all()
+    drawn_by_rerun = stored_after - stored_before
+    assert drawn_by_rerun < scratch_stored
+    print(f"samples drawn: first run {stored_before}, rerun {drawn_by_rerun}, from scratch {scratch_stored}")

@@ -82,9 +82,9 @@ def test_dry_run_prints_batch_counts(workflow):
     work, _ = workflow
     res = snakemake(work, "-n", "-R", "generate")
     assert res.returncode == 0, res.stderr[-3000:]
-    assert "dataset tiny: 7 rows, 3 batches of <= 3, 1 generate jobs x 2 models, 6 reward jobs" in res.stderr
+    assert "dataset tiny: 7 rows, 3 batches of <= 3, 1 generate jobs x 2 models, 2 reward jobs" in res.stderr
     counts = job_counts(res.stdout + res.stderr)
-    assert counts["generate"] == 2 and counts["reward"] == 6
+    assert counts["generate"] == 2 and counts["reward"] == 2  # one reward job per shard
 
 
 def test_every_output_exists_and_is_consistent(workflow, smollm2_dir):
@@ -137,11 +137,11 @@ def test_rescoring_reruns_rewards_and_downstream_only(workflow):
     res = snakemake(work, "-R", "reward")
     assert res.returncode == 0, res.stderr[-3000:]
     counts = job_counts(res.stdout + res.stderr)
-    assert counts.get("reward") == 6 and "generate" not in counts
+    assert counts.get("reward") == 2 and "generate" not in counts
     assert gen.stat().st_mtime_ns == before
 
 
-def test_deleting_one_batch_file_reruns_exactly_that_batch(workflow):
+def test_deleting_one_batch_file_reruns_exactly_its_shards_job(workflow):
     work, _ = workflow
     (work / "results/tiny/smol/rewards/batch_s00000_p001.parquet").unlink()
     res = snakemake(work)
@@ -150,7 +150,7 @@ def test_deleting_one_batch_file_reruns_exactly_that_batch(workflow):
     assert counts.get("reward") == 1 and "generate" not in counts
     (work / "results/tiny/smol/generations/batch_s00000_p001.parquet").unlink()
     counts = job_counts(snakemake(work, "-n").stdout)
-    assert counts.get("generate") == 1 and counts.get("reward") == 3  # that model's shard and its batches
+    assert counts.get("generate") == 1 and counts.get("reward") == 1  # that model's shard and its reward job
 
 
 def test_changing_a_threshold_reruns_only_the_filter(workflow):
@@ -201,10 +201,10 @@ ENGINE_ONLY = {
         # engine, memory, parallelism, server and SLURM settings never regenerate (nor rescore)
         (ENGINE_ONLY, {}),
         ({"reward": {"workers": 2}}, {}),  # a speed knob
-        ({"sampling": {"temperature": 0.5}}, {"generate": 2, "reward": 6, "pass_rates": 2}),
-        ({"models": {"smol": {"chat_template_kwargs": {"x": 1}}}}, {"generate": 1, "reward": 3, "pass_rates": 1}),
-        ({"reward": {"timeout": 25}}, {"reward": 6, "pass_rates": 2}),
-        ({"reward": {"code": {"memory_mb": 512}}}, {"reward": 6, "reference_check": 1, "pass_rates": 2}),
+        ({"sampling": {"temperature": 0.5}}, {"generate": 2, "reward": 2, "pass_rates": 2}),
+        ({"models": {"smol": {"chat_template_kwargs": {"x": 1}}}}, {"generate": 1, "reward": 1, "pass_rates": 1}),
+        ({"reward": {"timeout": 25}}, {"reward": 2, "pass_rates": 2}),
+        ({"reward": {"code": {"memory_mb": 512}}}, {"reward": 2, "reference_check": 1, "pass_rates": 2}),
         ({"reward": {"exclude_infra_errors": True}}, {"pass_rates": 2}),
         ({"filter": {"key_by": "position"}}, {"row_index": 1, "reference_check": 1, "pass_rates": 2}),
         ({"filter": {"high": {"model": "smol", "threshold": 0.5}}}, {"filter": 1, "report_dataset": 1}),

@@ -21,7 +21,8 @@ class WordTokenizer:
 
 
 class FakeEngine:
-    """Answers every prompt with n samples that echo the prompt length and the seed."""
+    """Answers every prompt with one sample per seed requested (n unless some were stored), echoing the prompt
+    length and the seed."""
 
     def __init__(self, n, die_after=None):
         self.n = n
@@ -36,7 +37,7 @@ class FakeEngine:
             yield (
                 b,
                 [
-                    [Sample(f"len={len(r.token_ids)} seed={r.seeds[j]} j={j}", 2 + j, "stop") for j in range(self.n)]
+                    [Sample(f"len={len(r.token_ids)} seed={seed}", 2 + j, "stop") for j, seed in enumerate(r.seeds)]
                     for r in requests
                 ],
             )

@@ -1,6 +1,7 @@
 """run_shard with a fake engine: outputs, seeds, placeholders, resume cache, truncation errors."""
 
 import os
+import shutil
 from dataclasses import replace
 
 import pyarrow.parquet as pq
@@ -56,7 +57,8 @@ def test_killed_shard_resumes_from_cache(tmp_path, cfgs, fake_engine):
 
 def test_finished_shard_keeps_its_cache_until_each_batch_is_used(tmp_path, cfgs, fake_engine):
     """Killed after its last batch but before Snakemake recorded it, a shard job reruns with nothing to generate;
-    once the reward jobs forgot the entries, a forced rerun (snakemake -R generate) regenerates."""
+    once the reward jobs forgot the entries, a forced rerun (snakemake -R generate) rebuilds the batches from the
+    sample store without loading the model, and draws again once the store is gone."""
     data = write_dataset(tmp_path / "d.parquet", 6)
     parts = parts_for(tmp_path / "gen", [(0, 3), (3, 6)])
     run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
@@ -65,6 +67,13 @@ def test_finished_shard_keeps_its_cache_until_each_batch_is_used(tmp_path, cfgs,
     for _, _, path in parts:
         ResumeCache(tmp_path / "cache").forget(path)
     assert not list((tmp_path / "cache").rglob("*.parquet"))
+    first = [pq.read_table(p).to_pylist() for _, _, p in parts]
+    stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
+    assert (stats["reused_batches"], stats["reused_samples"], stats["model_loads"]) == (0, 12, 0)
+    assert [pq.read_table(p).to_pylist() for _, _, p in parts] == first and fake_engine["loads"] == 1
+    for _, _, path in parts:
+        ResumeCache(tmp_path / "cache").forget(path)
+    shutil.rmtree(tmp_path / "cache.samples")
     stats = run_shard(data, parts, *cfgs, cache_dir=str(tmp_path / "cache"))
     assert stats["reused_batches"] == 0 and stats["model_loads"] == 1 and fake_engine["loads"] == 2
 

@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import time
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -197,3 +198,29 @@ def test_json_and_no_config(finished, capsys, monkeypatch):
 def test_missing_results_folder(tmp_path, capsys):
     assert cli([str(tmp_path / "nowhere")]) == 1
     assert "no results folder" in capsys.readouterr().err
+
+
+def test_a_full_run_shows_no_saving_line(finished, capsys):
+    settings = load(finished)
+    [pair] = run_status(settings.results_dir, settings).pairs
+    assert (pair.adaptive, pair.samples_if_full, pair.tokens_if_full_est) == (False, None, None)
+    assert pair.model_seconds is None  # the records of this folder carry no elapsed_s
+    assert cli(["--config", str(finished)]) == 0
+    out = capsys.readouterr().out
+    assert "drew " not in out and "outcomes: wrong" in out and "decided early" not in out
+
+
+def test_adaptive_batches_give_the_saving(finished, capsys):
+    results = load(finished).results_dir
+    path = f"{results}/demo/m/generations/batch_s00000_p000.parquet"
+    table = pl.read_parquet(path).filter(pl.col("sample_index") < 2)  # every prompt stopped after 2 of 4 samples
+    table.with_columns(samples_target=pl.lit(N, pl.Int32), stop_reason=pl.lit("exact")).write_parquet(path)
+    write_record(Path(results), "s00000", "generate", DONE, time.time(), prompts=8, elapsed_s=95.0)
+    settings = load(finished)
+    [pair] = run_status(settings.results_dir, settings).pairs
+    assert (pair.responses, pair.samples_if_full) == (8 * 2 + 12 * N, ROWS * N)  # other batches drew all n
+    assert pair.model_seconds == 95.0
+    assert cli(["--config", str(finished)]) == 0
+    out = capsys.readouterr().out
+    assert "outcomes (of the samples drawn; stopping early biases this mix)" in out
+    assert "demo/m drew " in out and "1m35s in generate jobs" in out

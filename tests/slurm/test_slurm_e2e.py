@@ -2,7 +2,7 @@
 
 One workflow copy goes through three SLURM runs, another through one local run of the same config:
   1. the generate job is cancelled (`scancel`) once it has finished a batch: the run fails;
-  2. the rerun resumes the shard; one reward job is cancelled: the run fails again;
+  2. the rerun resumes the shard; the shard's reward job is cancelled: the run fails again;
   3. the next run resubmits that reward job alone and completes the workflow.
 Every generate and reward job goes through sbatch, the cancelled generate job keeps its finished batches, and
 the outputs equal the local run's. Needs a running cluster with accounting (`.ci/slurm/start.sh`, as root).
@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from difficulty_filter.commands.run import check_cluster
 from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 
 from ..conftest import verl_row
@@ -48,7 +49,7 @@ AGGREGATE_RULES = {"pass_rates", "annotate", "filter", "analyze"}  # local rules
 BATCHES = ["s00000_p000", "s00000_p001", "s00000_p002"]
 GENERATIONS = "results/tiny/smol/generations"
 CACHE = "results/.cache/generations/tiny/smol"  # the resume cache of the shard
-VICTIM = "tiny_smol_00000_001"  # wildcards of the reward job of BATCHES[1]
+VICTIM = "tiny_smol_00000"  # wildcards of the reward job of the shard (one per shard, like generate)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.vllm, pytest.mark.slurm]
 
@@ -184,7 +185,7 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def make_workflow(tmp_path_factory, smollm2_dir):
-    """A copy of the workflow with a 6-row dataset and one CPU model: 1 generate job of 3 batches, 3 reward jobs."""
+    """A copy of the workflow with a 6-row dataset and one CPU model: 1 generate job of 3 batches, 1 reward job."""
     model = {
         "path": str(smollm2_dir),
         "engine": "offline",
@@ -196,7 +197,7 @@ def make_workflow(tmp_path_factory, smollm2_dir):
         # one sequence at a time: batches finish one after another, so a cancel lands mid-shard, and a
         # resumed shard computes exactly what an uninterrupted one does
         "engine_args": {"max_num_seqs": 1, "enable_prefix_caching": False},
-        "slurm": {"mem_mb": 4000, "runtime": 15},
+        "slurm": {"runtime": 15},  # mem_mb: the schema's default, which fits the test node (pre-flight)
     }
     config = {
         "results_dir": "results",
@@ -228,6 +229,8 @@ def make_workflow(tmp_path_factory, smollm2_dir):
 def history(cluster, make_workflow):
     """The three SLURM runs and the local run of the module docstring, and what each left behind."""
     local, work = make_workflow("local"), make_workflow("slurm")
+    # the pre-flight of `difficulty-filter run` accepts this config with the profile's defaults
+    assert check_cluster(["--profile", str(work / "profiles/slurm"), *SLURM_ARGS], work) is True
     cached = lambda: list((work / CACHE).rglob("*.parquet"))  # noqa: E731
     cancel_generate = cancel_job_of(work, "rule_generate_wildcards_tiny_smol_00000", when=lambda: bool(cached()))
     code, first = snakemake(work, "--retries", "0", while_running=cancel_generate)
@@ -270,7 +273,7 @@ def history(cluster, make_workflow):
 def test_every_generate_and_reward_job_went_through_sbatch(history):
     jobs = [job for run in history.runs for job in accounting(run)]
     completed = Counter(job["rule"] for job in jobs if job["state"] == "COMPLETED")
-    assert completed["generate"] == 1 and completed["reward"] == len(BATCHES)
+    assert completed["generate"] == 1 and completed["reward"] == 1  # one job per shard, K batch files
     assert {rule: completed[rule] for rule in completed} == {rule: history.local_counts[rule] for rule in completed}
     assert not AGGREGATE_RULES & set(completed) and {job["partition"] for job in jobs} == {"cpu"}
 

@@ -1,8 +1,10 @@
 """`difficulty-filter status`: where a run stands, read from its results folder (never from Snakemake's lock).
 
 Per dataset x model: batches generated and scored of the planned total, prompts, responses, tokens, the live
-throughput and time left of running generate jobs, failed and dead jobs, and the outcome mix so far; per
-filtered dataset, kept and dropped rows and where the outputs are. Safe to run on a login node while a SLURM
+throughput and time left of running generate jobs, failed and dead jobs, and the outcome mix so far; with
+sampling.adaptive, samples and tokens drawn against a full run and the generate jobs' seconds; per filtered
+dataset, kept and dropped rows, prompts per difficulty bucket and, for prompts decided early, per decided
+class, and where the outputs are. Safe to run on a login node while a SLURM
 run writes to a shared filesystem.
 """
 
@@ -86,6 +88,57 @@ def _jobs(pair) -> str:
     return ", ".join(parts) or "-"
 
 
+def _saving(pair) -> str:
+    """`drew 133 of a full run's 240 samples (55%), 5.6k of ~10.1k tokens (estimated: tokens per drawn sample x
+    240), 5m47s in generate jobs`."""
+    from ..results.progress import compact, duration
+
+    full = pair.samples_if_full
+    share = f" ({pair.responses / full:.0%})" if full else ""
+    parts = [f"drew {pair.responses} of a full run's {full} samples{share}"]
+    if pair.tokens_if_full_est is not None:
+        estimate = compact(pair.tokens_if_full_est)
+        parts.append(f"{compact(pair.tokens)} of ~{estimate} tokens (estimated: tokens per drawn sample x {full})")
+    if pair.model_seconds is not None:
+        parts.append(f"{duration(pair.model_seconds)} in generate jobs")
+    return ", ".join(parts)
+
+
+def _rate(number: float) -> str:
+    return f"{number:.4g}"
+
+
+def _decided(classes: dict) -> str:
+    """`too_hard 20 (rate <= 0.0625), kept 3 (rate in [0.0625, 1])`: prompts decided early whose bucket is not
+    known, per class the filter gives them, with the range their full-n pass rate lies in."""
+    parts = []
+    for name, row in classes.items():
+        count = row.get("prompts", 0) - row.get("bucket_known", 0)
+        low, high = row.get("rate_low"), row.get("rate_high")
+        if not count:
+            continue
+        if low is None or high is None:
+            where = "rate unknown"
+        elif name == "too_hard":
+            where = f"rate <= {_rate(high)}"
+        elif name == "too_easy":
+            where = f"rate >= {_rate(low)}"
+        else:
+            where = f"rate in [{_rate(low)}, {_rate(high)}]"
+        parts.append(f"{name} {count} ({where})")
+    return ", ".join(parts)
+
+
+def _difficulty(buckets: dict[str, int], classes: dict) -> str:
+    """Prompts per bucket (those whose full-n bucket is known) and, after them, prompts decided early."""
+    known = {b: n for b, n in buckets.items() if n} if classes else buckets
+    parts = [", ".join(f"{b} {n}" for b, n in known.items())] if known else []
+    decided = _decided(classes)
+    if decided:
+        parts.append(f"decided early: {decided}")
+    return "; ".join(parts) or "no prompt with a known bucket"
+
+
 def _job_line(state: str, record: dict) -> str:
     where = f" on {record.get('host')} pid {record.get('pid')}" if state == "dead" else ""
     error = f": {record['error']}" if record.get("error") else ""
@@ -125,7 +178,10 @@ def render(console, status) -> None:
     console.print(table)
     for p in status.pairs:
         if p.outcomes:
-            console.print(f"{p.dataset}/{p.model} outcomes: {_mix(p.outcomes)}", markup=False, soft_wrap=True)
+            what = " (of the samples drawn; stopping early biases this mix)" if p.adaptive else ""
+            console.print(f"{p.dataset}/{p.model} outcomes{what}: {_mix(p.outcomes)}", markup=False, soft_wrap=True)
+        if p.adaptive and p.generated:
+            console.print(f"{p.dataset}/{p.model} {_saving(p)}", markup=False, soft_wrap=True)
         for state, records in (("failed", p.failed), ("dead", p.stale)):
             for record in records:
                 console.print(_job_line(state, record), markup=False, soft_wrap=True)
@@ -137,7 +193,7 @@ def render(console, status) -> None:
             + (f" ({reasons})" if reasons else "")
         ]
         lines += [
-            f"  {model}: " + ", ".join(f"{b} {n}" for b, n in buckets.items()) for model, buckets in r.buckets.items()
+            f"  {model}: {_difficulty(buckets, r.decided_early.get(model, {}))}" for model, buckets in r.buckets.items()
         ]
         lines.append(f"  filtered: {r.filtered}")
         if r.report:

@@ -12,7 +12,7 @@ import polars as pl
 from ..atomic import read_metadata
 from ..domains import with_domain
 from ..filtering.annotate import PROVENANCE_KEY
-from .tables import with_bucket
+from .tables import with_bucket, with_sampling_state
 
 #: Columns of pass_rates.parquet that files of earlier versions lack (read as null).
 LATER_COLUMNS = {
@@ -26,7 +26,8 @@ LATER_COLUMNS = {
 def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.DataFrame:
     """pass_rates.parquet files given as {dataset: {model: path}}, stacked into one long frame.
 
-    Adds `dataset`, `model`, `domain` and `bucket` columns; columns missing from one file are null.
+    Adds `dataset`, `model`, `domain`, `bucket` and `fully_sampled` columns; columns missing from one file are
+    null, except the sampling record (`tables.with_sampling_state`: a file without it drew every sample).
     """
     frames = [
         pl.read_parquet(path).with_columns(dataset=pl.lit(dataset), model=pl.lit(model))
@@ -37,7 +38,7 @@ def read_pass_rates(paths: Mapping[str, Mapping[str, str | os.PathLike]]) -> pl.
     frame = frame.with_columns(
         pl.lit(None, dtype).alias(name) for name, dtype in LATER_COLUMNS.items() if name not in frame.columns
     )
-    return with_bucket(with_domain(frame))
+    return with_sampling_state(with_bucket(with_domain(frame)))
 
 
 def read_provenance(path: str | os.PathLike) -> dict[str, Any] | None:

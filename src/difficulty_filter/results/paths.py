@@ -2,11 +2,11 @@
 
     <root>/<dataset>/row_index.parquet, reference_check.parquet
     <root>/<dataset>/<model>/generations/batch_<s#####_p###>.parquet      one per batch
-    <root>/<dataset>/<model>/rewards/batch_<s#####_p###>.parquet          one per batch holding rows
+    <root>/<dataset>/<model>/rewards/batch_<s#####_p###>.parquet          one per batch (placeholders: zero rows)
     <root>/<dataset>/<model>/pass_rates.parquet, idx_to_passrate.json, progress/<job>.json
     <root>/<dataset>/annotated.parquet, filtered.parquet, filter_summary.json, filter_decisions.parquet, report/
     <root>/combined/<model>/, <model>_combined.json                       the report over all datasets
-    <root>/.cache/                                                        resume cache, intact-batch record
+    <root>/.cache/                                                        resume cache, sample store, intact batches
     <root>/.gpu_locks/                                                    one lock file per local GPU
 
 Every method returns a string, so the same call builds a concrete path or a Snakemake pattern
@@ -20,6 +20,11 @@ from dataclasses import dataclass
 GENERATIONS, REWARDS, PROGRESS = "generations", "rewards", "progress"
 BATCH_GLOB = "batch_*.parquet"
 PASS_RATES, IDX_MAP = "pass_rates.parquet", "idx_to_passrate.json"
+
+
+def batch_file(batch: str) -> str:
+    """The file name of batch `batch` (e.g. s00001_p002) in a generations or rewards folder."""
+    return f"batch_{batch}.parquet"
 
 
 @dataclass(frozen=True)
@@ -66,13 +71,13 @@ class Layout:
         return f"{self.model_dir(dataset, model)}/{GENERATIONS}"
 
     def generation(self, dataset: str, model: str, batch: str) -> str:
-        return f"{self.generations_dir(dataset, model)}/batch_{batch}.parquet"
+        return f"{self.generations_dir(dataset, model)}/{batch_file(batch)}"
 
     def rewards_dir(self, dataset: str, model: str) -> str:
         return f"{self.model_dir(dataset, model)}/{REWARDS}"
 
     def reward(self, dataset: str, model: str, batch: str) -> str:
-        return f"{self.rewards_dir(dataset, model)}/batch_{batch}.parquet"
+        return f"{self.rewards_dir(dataset, model)}/{batch_file(batch)}"
 
     def pass_rates(self, dataset: str, model: str) -> str:
         return f"{self.model_dir(dataset, model)}/{PASS_RATES}"
@@ -94,6 +99,10 @@ class Layout:
     def generation_cache(self, dataset: str, model: str) -> str:
         """Finished batches of unfinished generate shards (the resume cache)."""
         return f"{self.root}/.cache/generations/{dataset}/{model}"
+
+    def sample_store(self, dataset: str, model: str) -> str:
+        """Every sample drawn, kept across reruns of generate (generation/sample_store.py)."""
+        return f"{self.root}/.cache/samples/{dataset}/{model}"
 
     def intact_batches(self) -> str:
         """Batch files last found intact, so a repair scan reads only changed footers."""

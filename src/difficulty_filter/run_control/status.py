@@ -2,8 +2,11 @@
 
 Per dataset x model: batches generated and scored out of the planned total, prompts, responses, tokens, the
 live throughput and time left of the running generate jobs (their progress records), failed and dead jobs, and
-the outcome mix of the scored batches (read from Parquet footers). Per dataset, once filtered: kept and dropped
-rows and where the outputs are. Nothing here takes Snakemake's lock or writes a file.
+the outcome mix of the scored batches (read from Parquet footers). With adaptive sampling also what was saved:
+samples and tokens drawn against a full run's (n x prompts; its tokens estimated from the mean tokens per drawn
+sample) and the seconds of the generate jobs. Per dataset, once filtered: kept and dropped rows, prompts per
+difficulty bucket and, for prompts decided early, per decided class, and where the outputs are. Nothing here
+takes Snakemake's lock or writes a file.
 """
 
 from __future__ import annotations
@@ -52,10 +55,25 @@ class PairStatus:
     stale: list[dict] = field(default_factory=list)
     tokens_per_s: float | None = None
     eta_s: float | None = None
+    #: Samples n per prompt would have drawn, from the adaptive records of the batches (None without them).
+    samples_if_full: int | None = None
+    #: Seconds the generate jobs ran, model loads included (their progress records; a rerun replaces a record).
+    model_seconds: float | None = None
 
     @property
     def finished(self) -> bool:
         return self.batches_total is not None and self.scored >= self.batches_total
+
+    @property
+    def adaptive(self) -> bool:
+        return self.samples_if_full is not None
+
+    @property
+    def tokens_if_full_est(self) -> int | None:
+        """An estimate of a full run's generated tokens: mean tokens per drawn sample x samples_if_full."""
+        if self.samples_if_full is None or not self.responses:
+            return None
+        return round(self.tokens / self.responses * self.samples_if_full)
 
 
 @dataclass
@@ -70,6 +88,9 @@ class DatasetResult:
     filtered: str
     report: str | None
     buckets: dict[str, dict[str, int]]
+    #: {model: {decided class: {prompts, samples, bucket_known, rate_low, rate_high}}}: prompts adaptive sampling
+    #: decided early (the report's summary.json `decided_early`).
+    decided_early: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,28 +104,35 @@ class RunStatus:
         return {
             "results_dir": self.results_dir,
             "checked_at": self.checked_at,
-            "pairs": [vars(p) | {"finished": p.finished} for p in self.pairs],
+            "pairs": [
+                vars(p) | {"finished": p.finished, "tokens_if_full_est": p.tokens_if_full_est} for p in self.pairs
+            ],
             "results": [vars(r) for r in self.results],
         }
 
 
 class GenerationCounts:
-    """Prompts, responses and tokens of generation batch files, cached by (size, mtime) for `--watch`."""
+    """Prompts, responses and tokens of generation batch files, and with adaptive records the samples a full
+    run draws (None without), cached by (size, mtime) for `--watch`."""
 
     def __init__(self):
-        self._seen: dict[Path, tuple[tuple[int, int], tuple[int, int, int]]] = {}
+        self._seen: dict[Path, tuple[tuple[int, int], tuple[int, int, int, int | None]]] = {}
 
-    def of(self, path: Path) -> tuple[int, int, int]:
+    def of(self, path: Path) -> tuple[int, int, int, int | None]:
         stat = path.stat()
         key = (stat.st_size, stat.st_mtime_ns)
         cached = self._seen.get(path)
         if cached is None or cached[0] != key:
-            table = pq.read_table(path, columns=["row_index", "sample_index", "response_tokens"])
+            adaptive = "samples_target" in pq.read_schema(path).names
+            columns = ["row_index", "sample_index", "response_tokens"] + (["samples_target"] if adaptive else [])
+            table = pq.read_table(path, columns=columns)
             sampled = table.filter(table["sample_index"].to_numpy() >= 0)
+            targets = dict(zip(table["row_index"].to_pylist(), table["samples_target"].to_pylist())) if adaptive else {}
             counts = (
                 len(set(table["row_index"].to_pylist())),
                 sampled.num_rows,
                 int(sum(sampled["response_tokens"].to_pylist())),
+                sum(t or 0 for t in targets.values()) if adaptive else None,
             )
             self._seen[path] = cached = (key, counts)
         return cached[1]
@@ -147,15 +175,19 @@ def pair_status(
 ) -> PairStatus:
     status = PairStatus(name, model, *(planned or (None, None)))
     layout = Layout(str(results))
+    adaptive, samples_if_full = False, 0
     for path in sorted(Path(layout.generations_dir(name, model)).glob(BATCH_GLOB)):
-        prompts, responses, tokens = counts.of(path)
+        prompts, responses, tokens, if_full = counts.of(path)
         if prompts:  # zero-row files are the placeholders past the end of the data
             status.generated += 1
+            adaptive = adaptive or if_full is not None
+            samples_if_full += responses if if_full is None else if_full
             status.prompts, status.responses, status.tokens = (
                 status.prompts + prompts,
                 status.responses + responses,
                 status.tokens + tokens,
             )
+    status.samples_if_full = samples_if_full if adaptive else None
     outcomes: Counter = Counter()
     for path in sorted(Path(layout.rewards_dir(name, model)).glob(BATCH_GLOB)):
         batch = read_metadata(path, OUTCOME_COUNTS_KEY) or {}
@@ -163,15 +195,19 @@ def pair_status(
             status.scored += 1
             outcomes.update(batch)
     status.outcomes = dict(outcomes.most_common())
-    generate_prompts, prompt_rate, token_rate = 0, 0.0, 0.0
+    generate_prompts, prompt_rate, token_rate, seconds = 0, 0.0, 0.0, []
     for record in _records(Path(layout.progress_dir(name, model))):
         state = STALE if is_stale(record, now) else record.get("state")
         {STALE: status.stale, FAILED: status.failed, RUNNING: status.running}.get(state, []).append(record)
         if record.get("kind") == GENERATE:
             generate_prompts += record.get("prompts", 0)
+            if isinstance(record.get("elapsed_s"), int | float):
+                seconds.append(record["elapsed_s"])
             if state == RUNNING:
                 prompt_rate += record.get("prompts_per_s") or 0.0
                 token_rate += record.get("tokens_per_s") or 0.0
+    if seconds:
+        status.model_seconds = round(sum(seconds), 1)
     if token_rate:
         status.tokens_per_s = round(token_rate, 2)
     if status.rows_total is not None and prompt_rate > 0:
@@ -189,10 +225,12 @@ def dataset_result(results: Path, name: str) -> DatasetResult | None:
         return None
     report = Path(layout.report(name))
     try:
-        levels = json.loads((report / "summary.json").read_text())["levels"]["dataset"]
+        reported = json.loads((report / "summary.json").read_text())
+        levels = reported["levels"]["dataset"]
         buckets = {model: groups[name]["buckets"] for model, groups in levels.items()}
+        early = reported.get("decided_early") or {}
     except (OSError, ValueError, KeyError):
-        buckets = {}
+        buckets, early = {}, {}
     overview = report / "overview.html"
     return DatasetResult(
         name,
@@ -202,6 +240,7 @@ def dataset_result(results: Path, name: str) -> DatasetResult | None:
         layout.filtered(name),
         str(overview) if overview.exists() else None,
         buckets,
+        early,
     )
 
 

@@ -47,7 +47,7 @@ def batch_label(wildcards: dict[str, str]) -> str | None:
 
 
 def job_title(rule: str, wildcards: dict[str, str]) -> str:
-    """`generate demo/smollm2 s00000`, `reward demo/smollm2 s00000_p001`, `filter demo`, `prepare math`."""
+    """`generate demo/smollm2 s00000`, `reward demo/smollm2 s00000`, `filter demo`, `prepare math`."""
     target = "/".join(wildcards[k] for k in ("dataset", "model") if k in wildcards)
     others = [v for k, v in wildcards.items() if k not in ("dataset", "model", "shard", "part")]
     return " ".join(w for w in (rule, target, batch_label(wildcards), *others) if w)
