@@ -54,7 +54,8 @@ def test_exact_keeps_the_rows_of_a_full_run_with_fewer_tokens(tmp_path, smollm2_
 def test_threshold_change_reuses_the_drawn_samples(tmp_path, smollm2_dir):
     """After an exact run, a new high threshold reruns generate, which takes the samples already drawn from the
     sample store and draws only what the new decision needs: its kept rows, reasons and texts equal a
-    from-scratch exact run's and a full run's."""
+    from-scratch exact run's (which keeps a full run's rows: the test above; the fake-engine tests in
+    tests/adaptive/test_adaptive_shard.py also compare with a full run)."""
     import polars as pl
     import yaml
 
@@ -110,12 +111,9 @@ def test_threshold_change_reuses_the_drawn_samples(tmp_path, smollm2_dir):
     work, _, _, stored_before = run("rerun", "exact", 0.75)
     _, texts, decisions, stored_after = run("rerun", "exact", 0.5, work=work)
     _, scratch_texts, scratch_decisions, scratch_stored = run("scratch", "exact", 0.5)
-    _, full_texts, full_decisions, _ = run("full", "off", 0.5)
-    assert decisions.equals(scratch_decisions) and decisions["kept"].equals(full_decisions["kept"])
+    assert decisions.equals(scratch_decisions)
     for model in ("weak", "strong"):
         assert texts[model].equals(scratch_texts[model])
-        joined = texts[model].join(full_texts[model], on=["row_index", "sample_index"], suffix="_full")
-        assert joined.height == texts[model].height and (joined["response"] == joined["response_full"]).all()
     drawn_by_rerun = stored_after - stored_before
     assert drawn_by_rerun < scratch_stored
     print(f"samples drawn: first run {stored_before}, rerun {drawn_by_rerun}, from scratch {scratch_stored}")
