@@ -4,6 +4,7 @@ and compare what it leaves with an uninterrupted run (by content, never by mtime
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -101,8 +102,21 @@ def kill_when(run: Run, kill: Kill, timeout: float = 600) -> None:
     run.kill()
 
 
+#: Figures of how long a run took (the report's model-seconds): they differ between any two runs.
+TIMINGS = {"model_seconds"}
+
+
+def without_timings(value):
+    """A JSON value without the keys in TIMINGS, at any depth."""
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k not in TIMINGS}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value
+
+
 def outputs(work: Path) -> dict[str, object]:
-    """Every compared output under results/: Parquet as a table, JSON and TSV as text."""
+    """Every compared output under results/: Parquet as a table, JSON (without timings) as data, TSV as text."""
     found = {}
     root = work / "results"
     for path in sorted(root.rglob("*")):
@@ -114,7 +128,12 @@ def outputs(work: Path) -> dict[str, object]:
             or any(part.startswith(".") for part in rel.parts)
         ):
             continue
-        found[str(rel)] = pl.read_parquet(path) if path.suffix == ".parquet" else path.read_text()
+        if path.suffix == ".parquet":
+            found[str(rel)] = pl.read_parquet(path)
+        elif path.suffix == ".json":
+            found[str(rel)] = without_timings(json.loads(path.read_text()))
+        else:
+            found[str(rel)] = path.read_text()
     return found
 
 
