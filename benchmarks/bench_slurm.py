@@ -37,37 +37,13 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 
+from difficulty_filter.demo.cluster import SLURM_ARGS, cluster_missing
 from difficulty_filter.demo.synthetic import write
 from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 
 ROOT = Path(__file__).resolve().parents[1]
 # The user profile on the CI cluster: one `cpu` partition, no GPU (engine: file needs none).
-SLURM_ARGS = [
-    "--set-resources",
-    "generate:slurm_partition=cpu",
-    "--set-threads",
-    "generate=1",
-    "--slurm-init-seconds-before-status-checks",
-    "2",
-]
 EXIT_NO_CLUSTER = 3
-
-
-def cluster_missing() -> str | None:
-    """Why no SLURM cluster can take jobs here, or None."""
-    hint = "start one as root with .ci/slurm/start.sh"
-    if not shutil.which("sbatch"):
-        return f"SLURM is not installed ({hint})"
-    try:
-        nodes = subprocess.run(["sinfo", "-h", "-N", "-o", "%T"], capture_output=True, text=True, timeout=20)
-        sacct = subprocess.run(["sacct", "-n", "-X"], capture_output=True, text=True, timeout=20)
-    except subprocess.TimeoutExpired:
-        return f"SLURM does not answer ({hint})"
-    if not {"idle", "mixed", "allocated"} & set(nodes.stdout.split()):
-        return f"no SLURM node is up: {nodes.stdout.strip() or nodes.stderr.strip()} ({hint})"
-    if sacct.returncode:
-        return f"SLURM accounting (sacct) does not work: {sacct.stderr.strip()} ({hint})"
-    return None
 
 
 def config(data: Path, batch_size: int, batches_per_job: int, n: int) -> dict:

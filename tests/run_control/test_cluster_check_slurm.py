@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from difficulty_filter.commands.run import check_cluster
+from difficulty_filter.demo.cluster import SLURM_ARGS, cluster_missing
 from difficulty_filter.demo.workflow import copy_workflow
-
-from ..slurm.test_slurm_e2e import SLURM_ARGS, cluster_missing
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slurm

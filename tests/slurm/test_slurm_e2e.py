@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -26,6 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from difficulty_filter.commands.run import check_cluster
+from difficulty_filter.demo.cluster import SLURM_ARGS, cluster_missing
 from difficulty_filter.demo.workflow import copy_workflow, workflow_command
 
 from ..conftest import verl_row
@@ -37,14 +37,6 @@ TIMEOUT = 420  # s per Snakemake call: the executor plugin can wait forever when
 # The user profile, adapted to the test cluster on the command line: the demo model is a CPU model, so generate
 # runs on the CPU partition (asking for 1 of the node's 2 CPUs leaves room for the reference check), and short
 # jobs are polled soon.
-SLURM_ARGS = [
-    "--set-resources",
-    "generate:slurm_partition=cpu",
-    "--set-threads",
-    "generate=1",
-    "--slurm-init-seconds-before-status-checks",
-    "2",
-]
 AGGREGATE_RULES = {"pass_rates", "annotate", "filter", "analyze"}  # local rules: they never reach sbatch
 BATCHES = ["s00000_p000", "s00000_p001", "s00000_p002"]
 GENERATIONS = "results/tiny/smol/generations"
@@ -52,23 +44,6 @@ CACHE = "results/.cache/generations/tiny/smol"  # the resume cache of the shard
 VICTIM = "tiny_smol_00000"  # wildcards of the reward job of the shard (one per shard, like generate)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.vllm, pytest.mark.slurm]
-
-
-def cluster_missing() -> str | None:
-    """Why no SLURM cluster can take this module's jobs, or None."""
-    hint = "start one as root with .ci/slurm/start.sh"
-    if not shutil.which("sbatch"):
-        return f"SLURM is not installed ({hint})"
-    try:
-        nodes = subprocess.run(["sinfo", "-h", "-N", "-o", "%T"], capture_output=True, text=True, timeout=20)
-        sacct = subprocess.run(["sacct", "-n", "-X"], capture_output=True, text=True, timeout=20)
-    except subprocess.TimeoutExpired:
-        return f"SLURM does not answer ({hint})"
-    if not {"idle", "mixed", "allocated"} & set(nodes.stdout.split()):
-        return f"no SLURM node is up: {nodes.stdout.strip() or nodes.stderr.strip()} ({hint})"
-    if sacct.returncode:
-        return f"SLURM accounting (sacct) does not work: {sacct.stderr.strip()} ({hint})"
-    return None
 
 
 def start(work: Path, *args: str, slurm: bool = True) -> subprocess.Popen:
